@@ -1,0 +1,287 @@
+"""The Paper record every source produces and the catalog stores.
+
+Pure: no I/O. Parsers build Papers with :func:`make_paper`, which normalises ids,
+splits categories from MSC/ACM class strings, finds code links and derives the
+stable id, so every source agrees on what a paper looks like.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable
+
+# New style: 0704.0001, 1501.00001 (4 or 5 digits after the dot), optional vN.
+_NEW_ID = re.compile(r"^(\d{4}\.\d{4,5})(?:v(\d+))?$")
+# Old style: hep-th/9901001, math.GT/0309136, optional vN.
+_OLD_ID = re.compile(r"^([a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?$", re.IGNORECASE)
+_ID_PREFIXES = re.compile(
+    r"^(?:arxiv:|oai:arxiv\.org:|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)",
+    re.IGNORECASE,
+)
+# An arXiv category: cs.CL, astro-ph.GA, hep-th, math-ph, q-bio.NC, stat.ML.
+_CATEGORY = re.compile(r"^[a-z][a-z\-]*(?:\.[A-Za-z\-]{2,})?$")
+_CODE_LINK = re.compile(
+    r"""(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co|[\w\-]+\.github\.io)"""
+    r"""(?:/[^\s<>"'\)\]\},;]*)?""",
+    re.IGNORECASE,
+)
+_WS = re.compile(r"\s+")
+
+
+class InvalidPaper(ValueError):
+    """A record that cannot become a Paper (no title, bad id, ...)."""
+
+
+def parse_arxiv_id(raw: str) -> tuple[str, int | None]:
+    """Split an arXiv identifier into (canonical id, version or None).
+
+    Accepts ``2601.01234v2``, ``arXiv:2601.01234``, ``hep-th/9901001v1``,
+    ``oai:arXiv.org:hep-th/9901001`` and abs/pdf URLs.
+    """
+    text = _ID_PREFIXES.sub("", (raw or "").strip())
+    text = text.removesuffix(".pdf")
+    for pattern in (_NEW_ID, _OLD_ID):
+        match = pattern.match(text)
+        if match:
+            canonical = match.group(1)
+            if pattern is _OLD_ID:
+                archive, number = canonical.split("/")
+                canonical = f"{archive.lower() if '.' not in archive else _old_archive(archive)}/{number}"
+            return canonical, int(match.group(2)) if match.group(2) else None
+    raise InvalidPaper(f"not an arXiv identifier: {raw[:80]!r}")
+
+
+def _old_archive(archive: str) -> str:
+    # math.GT keeps its upper-case subject class; the archive part is lower case.
+    group, subject = archive.split(".", 1)
+    return f"{group.lower()}.{subject.upper()}"
+
+
+def clean_text(text: str | None) -> str:
+    """Display form: NFC, no control characters, line breaks and runs of spaces folded."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
+    return _WS.sub(" ", text).strip()
+
+
+def title_key(title: str) -> str:
+    """What two spellings of one title share: case, accents, punctuation and spacing removed."""
+    text = unicodedata.normalize("NFKD", title or "").casefold()
+    text = "".join(ch for ch in text if ch.isalnum() or ch.isspace())
+    return _WS.sub(" ", text).strip()
+
+
+def title_id(title: str) -> str:
+    """Stable id for a paper with no arXiv id, derived from its normalised title."""
+    key = title_key(title)
+    if not key:
+        raise InvalidPaper("a paper needs a title")
+    return "pw-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def split_categories(values: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Separate arXiv categories from MSC/ACM class strings, keeping order, no repeats."""
+    categories: list[str] = []
+    classes: list[str] = []
+    for value in values:
+        for part in (value or "").split() if _looks_like_category_list(value) else [value or ""]:
+            part = part.strip()
+            if not part:
+                continue
+            target = categories if _CATEGORY.match(part) else classes
+            if part not in target:
+                target.append(part)
+    return categories, classes
+
+
+def _looks_like_category_list(value: str | None) -> bool:
+    # "cs.CL cs.LG" (Kaggle, OAI) is a list; "68T45, 62H30" or "I.5.3; I.2.10" are one class string.
+    return bool(value) and all(_CATEGORY.match(p) for p in value.split())
+
+
+def find_code_links(*texts: str | None) -> list[str]:
+    """Links to code or project pages (github, gitlab, huggingface, *.github.io) in free text."""
+    links: list[str] = []
+    for text in texts:
+        for match in _CODE_LINK.finditer(text or ""):
+            url = match.group(0).rstrip(".:")
+            if not url.lower().startswith("http"):
+                url = "https://" + url
+            if url not in links:
+                links.append(url)
+    return links
+
+
+def abs_url(arxiv_id: str) -> str:
+    return f"https://arxiv.org/abs/{arxiv_id}"
+
+
+def pdf_url(arxiv_id: str) -> str:
+    return f"https://arxiv.org/pdf/{arxiv_id}"
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper as the catalog knows it. ``id`` is the arXiv id (no version) or a title id."""
+
+    id: str
+    title: str
+    abstract: str = ""
+    arxiv_id: str | None = None
+    version: int | None = None  # latest version known
+    updated_date: date | None = None  # date of that version
+    published_date: date | None = None  # date of version 1
+    listing_date: date | None = None  # the day it was announced / listed
+    authors: tuple[str, ...] = ()
+    authors_parsed: tuple[tuple[str, ...], ...] = ()  # (last, first, suffix) where given
+    primary_category: str | None = None
+    categories: tuple[str, ...] = ()  # arXiv categories, primary first
+    classes: tuple[str, ...] = ()  # MSC / ACM class strings
+    comment: str | None = None
+    journal_ref: str | None = None
+    doi: str | None = None
+    license: str | None = None
+    code_links: tuple[str, ...] = ()
+    upvotes: int = 0  # as reported by the source (Hugging Face), not local votes
+    extra: dict[str, Any] = field(default_factory=dict)  # source-specific (ai_summary, submitter...)
+    source: str = ""  # the format it was read from
+
+    @property
+    def display_title(self) -> str:
+        return clean_text(self.title)
+
+    @property
+    def display_abstract(self) -> str:
+        return clean_text(self.abstract)
+
+    @property
+    def abs_url(self) -> str | None:
+        return abs_url(self.arxiv_id) if self.arxiv_id else None
+
+    @property
+    def pdf_url(self) -> str | None:
+        return pdf_url(self.arxiv_id) if self.arxiv_id else None
+
+    @property
+    def title_key(self) -> str:
+        return title_key(self.title)
+
+    def freshness(self) -> tuple[int, date]:
+        """Order of versions: a record replaces another only if this is greater."""
+        return (self.version or 0, self.updated_date or date.min)
+
+
+@dataclass(frozen=True)
+class DeletedRecord:
+    """A source says this paper no longer exists (OAI-PMH ``status="deleted"``)."""
+
+    arxiv_id: str
+    datestamp: date | None = None
+
+
+@dataclass(frozen=True)
+class BadRecord:
+    """A record a parser could not read; ``where`` names file position (line, record n)."""
+
+    where: str
+    reason: str
+
+
+def make_paper(
+    *,
+    title: str | None,
+    arxiv_id: str | None = None,
+    abstract: str | None = None,
+    categories: Iterable[str] = (),
+    primary_category: str | None = None,
+    authors: Iterable[str] = (),
+    authors_parsed: Iterable[Iterable[str]] = (),
+    comment: str | None = None,
+    code_links: Iterable[str] = (),
+    **fields: Any,
+) -> Paper:
+    """Build a Paper from whatever a source gives, normalising as every source must.
+
+    ``arxiv_id`` may carry a version (``2601.01234v3``); it wins over a ``version`` field
+    only when that field is absent.
+    """
+    title = (title or "").strip()
+    if not clean_text(title):
+        raise InvalidPaper("missing title")
+    version = fields.pop("version", None)
+    if arxiv_id:
+        canonical, id_version = parse_arxiv_id(arxiv_id)
+        version = version or id_version
+        paper_id = canonical
+    else:
+        canonical, paper_id = None, title_id(title)
+    cats, classes = split_categories(categories)
+    primary = primary_category if primary_category else (cats[0] if cats else None)
+    if primary and primary not in cats and _CATEGORY.match(primary):
+        cats.insert(0, primary)
+    elif primary in cats:
+        cats.remove(primary)
+        cats.insert(0, primary)
+    abstract = (abstract or "").strip()
+    comment = clean_text(comment) or None
+    links = list(code_links)
+    links += [u for u in find_code_links(abstract, comment) if u not in links]
+    return Paper(
+        id=paper_id,
+        arxiv_id=canonical,
+        version=version,
+        title=title,
+        abstract=abstract,
+        authors=tuple(a for a in (clean_text(a) for a in authors) if a),
+        authors_parsed=tuple(tuple(p) for p in authors_parsed),
+        primary_category=primary,
+        categories=tuple(cats),
+        classes=tuple(classes),
+        comment=comment,
+        code_links=tuple(links),
+        **fields,
+    )
+
+
+_MERGE_SKIP = {"id", "arxiv_id", "version", "updated_date", "extra", "source"}
+
+
+def merge(existing: Paper, incoming: Paper) -> Paper:
+    """What the catalog should hold after ``incoming`` arrives for ``existing``.
+
+    A newer version replaces an older one (fields it lacks are kept from the older);
+    an older or equal version never overwrites, it only fills fields still empty. The
+    first-version date is the earliest seen. Merging the same record twice changes nothing.
+    """
+    newer, older = (incoming, existing) if _rank(incoming) > _rank(existing) else (existing, incoming)
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(Paper):
+        name = f.name
+        if name in _MERGE_SKIP:
+            continue
+        value = getattr(newer, name)
+        if _is_empty(value) and not _is_empty(getattr(older, name)):
+            changes[name] = getattr(older, name)
+    dates = [d for d in (existing.published_date, incoming.published_date) if d]
+    if dates:
+        changes["published_date"] = min(dates)
+    changes["upvotes"] = max(existing.upvotes, incoming.upvotes)
+    changes["extra"] = {**older.extra, **newer.extra}
+    merged = dataclasses.replace(newer, **changes)
+    return existing if merged == existing else merged
+
+
+def _rank(paper: Paper) -> tuple[bool, tuple[int, date]]:
+    # An arXiv record always outranks a title-only one (a page capture) it absorbs.
+    return (paper.arxiv_id is not None, paper.freshness())
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == () or value == {} or value == 0
