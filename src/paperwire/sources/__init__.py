@@ -66,11 +66,16 @@ def get(name: str) -> ModuleType:
         raise FormatError(f"unknown format {name!r}; choose one of: {', '.join(formats())}") from None
 
 
+def resolve(stream: BinaryIO, origin: str, format_name: str | None = None) -> ModuleType:
+    """The module for ``format_name`` or, if None, for the format the stream's first bytes show.
+
+    ``stream`` must support ``peek`` (an ``io.BufferedReader``); nothing is consumed.
+    """
+    if format_name:
+        return get(format_name)
+    return detect(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES], origin)
+
+
 def parse(stream: BinaryIO, origin: str, format_name: str | None = None) -> Iterator[Item]:
     """Parse ``stream`` in ``format_name`` or, if None, the format its first bytes show."""
-    if format_name:
-        module = get(format_name)
-    else:
-        head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
-        module = detect(head, origin)
-    return module.parse(stream, origin)
+    return resolve(stream, origin, format_name).parse(stream, origin)

@@ -1,0 +1,139 @@
+"""The `paperwire` command. Each area adds its commands from its own module here."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from paperwire import sources
+from paperwire.config import ConfigError, Settings, load_settings
+from paperwire.store import Catalog, CatalogError, open_catalog
+
+
+class AppContext:
+    """What every command needs, opened only when first asked for."""
+
+    def __init__(self, home: str | None):
+        self._home = home
+
+    @functools.cached_property
+    def settings(self) -> Settings:
+        try:
+            return load_settings(self._home)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    @functools.cached_property
+    def catalog(self) -> Catalog:
+        try:
+            return open_catalog(self.settings.catalog_url)
+        except CatalogError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--home", envvar="PAPERWIRE_HOME", metavar="DIR",
+              help="Data directory: catalog, indexes, paperwire.toml (env PAPERWIRE_HOME; default ~/.paperwire).")
+@click.version_option(package_name="paperwire")
+@click.pass_context
+def main(ctx: click.Context, home: str | None) -> None:
+    """paperwire: a self-hostable daily papers service.
+
+    \b
+    Typical first run:
+      paperwire import papers.jsonl.gz      # load papers (any supported format)
+      paperwire index                       # build the search indexes
+      paperwire serve                       # the site on http://127.0.0.1:8000
+    """
+    ctx.obj = AppContext(home)
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "format_name", type=click.Choice(list(sources.formats())),
+              help="Read every file in this format instead of detecting it.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@pass_app
+def import_command(app: AppContext, paths: tuple[Path, ...], format_name: str | None, quiet: bool) -> None:
+    """Import papers from files in any mix of formats (gzip or plain).
+
+    Formats are detected from each file's content. Importing is idempotent: a rerun
+    changes nothing; a newer version of a paper replaces an older one, never the reverse.
+
+    Exit status: 0 all records imported, 1 some records failed (each is listed).
+
+    \b
+    Examples:
+      paperwire import arxiv-metadata-oai-snapshot.json.gz
+      paperwire import ../shared/data/arxiv-88k.jsonl.gz ../shared/seeds/*.txt
+      paperwire import --format capture page.txt
+    """
+    from paperwire.importer import import_files
+
+    reports = import_files(app.catalog, paths, format_name, progress=not quiet)
+    failed = 0
+    for report in reports:
+        click.echo(report.summary())
+        for where, reason in report.errors[:20]:
+            click.echo(f"  error: {where}: {reason}", err=True)
+        if len(report.errors) > 20:
+            click.echo(f"  ... and {len(report.errors) - 20} more (see `paperwire stats`)", err=True)
+        failed += len(report.errors)
+    if not any(r.changed for r in reports) and not failed:
+        click.echo("nothing changed: every record was already in the catalog")
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@pass_app
+def stats(app: AppContext, as_json: bool) -> None:
+    """Papers by source, primary category and listing month; recent imports and their errors.
+
+    \b
+    Example:
+      paperwire stats --json | jq .by_source
+    """
+    figures = app.catalog.stats()
+    if as_json:
+        click.echo(json.dumps(figures, default=str, indent=2))
+        return
+    click.echo(f"papers: {figures['papers']}   deleted: {figures['deleted']}   "
+               f"latest listing date: {figures['latest_listing_date'] or '-'}")
+    for title, key in (("by source", "by_source"), ("by primary category (top 30)", "by_primary_category"),
+                       ("by listing month", "by_listing_month")):
+        click.echo(f"\n{title}:")
+        for name, count in figures[key]:
+            click.echo(f"  {str(name or '(none)'):<40} {count:>9}")
+    click.echo("\nrecent imports:")
+    for run in figures["runs"]:
+        click.echo(f"  #{run['id']} {run['status']:<11} {run['origin']} [{run['format'] or '?'}] read {run['read']}, "
+                   f"added {run['added']}, updated {run['updated']}, unchanged {run['unchanged']}, failed {run['failed']}")
+    if figures["errors"]:
+        click.echo("\nrecent errors:")
+        for error in figures["errors"]:
+            click.echo(f"  {error['location']}: {error['reason']}")
+
+
+def _register_area_commands() -> None:
+    # Each area of paperwire keeps its commands beside its own code.
+    import importlib
+
+    for module_name in ("harvest", "search", "web"):
+        try:
+            module = importlib.import_module(f"paperwire.cli.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"paperwire.cli.{module_name}":
+                raise
+            continue
+        module.register(main)
+
+
+_register_area_commands()

@@ -1,0 +1,83 @@
+"""Settings: defaults, overridden by ``HOME/paperwire.toml``, overridden by ``PAPERWIRE_*`` env.
+
+Example ``paperwire.toml``::
+
+    site_name = "Vision Lab Papers"
+    database_url = "postgresql+psycopg://paperwire@localhost/paperwire"
+    smtp_host = "mail.example.org"
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+CONFIG_FILE = "paperwire.toml"
+ENV_PREFIX = "PAPERWIRE_"
+
+
+class ConfigError(ValueError):
+    """A settings file or variable that cannot be used as given."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str = ""  # empty: SQLite file catalog.db in home
+    site_name: str = "paperwire"
+    base_url: str = "http://127.0.0.1:8000"
+    # arXiv endpoints (configurable: the OAI-PMH base moved in 2025)
+    oai_base_url: str = "https://oaipmh.arxiv.org/oai"
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    arxiv_rss_url: str = "https://rss.arxiv.org/rss"
+    request_interval_s: float = 3.0  # arXiv asks for one request every 3 s
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    mail_from: str = "paperwire@localhost"
+
+    @property
+    def catalog_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'catalog.db'}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "indexes"
+
+
+def default_home() -> Path:
+    return Path(os.environ.get(f"{ENV_PREFIX}HOME") or Path.home() / ".paperwire")
+
+
+def load_settings(home: str | Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Settings for ``home`` (default ``$PAPERWIRE_HOME`` or ``~/.paperwire``)."""
+    environ = os.environ if environ is None else environ
+    home_path = Path(home) if home else Path(environ.get(f"{ENV_PREFIX}HOME") or default_home())
+    values: dict[str, object] = {}
+    config_path = home_path / CONFIG_FILE
+    if config_path.is_file():
+        try:
+            values.update(tomllib.loads(config_path.read_text(encoding="utf-8")))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{config_path}: {exc}") from None
+    fields = {f.name: f for f in dataclasses.fields(Settings) if f.name != "home"}
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise ConfigError(f"{config_path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(fields)}")
+    for name in fields:
+        env_value = environ.get(ENV_PREFIX + name.upper())
+        if env_value is not None:
+            values[name] = env_value
+    return Settings(home=home_path, **{name: _coerce(name, fields[name].type, v) for name, v in values.items()})
+
+
+def _coerce(name: str, type_name: object, value: object) -> object:
+    kind = {"int": int, "float": float, "str": str}.get(str(type_name), str)
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"setting {name}: expected {kind.__name__}, got {value!r}") from None

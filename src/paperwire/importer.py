@@ -1,0 +1,129 @@
+"""Reading files of papers into the catalog: format detection, batching, progress, errors.
+
+The arrow from sources to catalog: parsers stay pure, the catalog knows no formats.
+Each batch is one transaction, so an interrupted import keeps every batch it
+committed, and (imports being idempotent) a rerun completes it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterable, Iterator
+
+from tqdm import tqdm
+
+from paperwire import sources
+from paperwire.paper import BadRecord, DeletedRecord, Paper
+from paperwire.store import BatchResult, Catalog
+
+BATCH_SIZE = 1000
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass
+class ImportReport:
+    origin: str
+    format: str | None = None
+    read: int = 0
+    result: BatchResult = field(default_factory=BatchResult)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.result.added or self.result.updated or self.result.deleted)
+
+    def summary(self) -> str:
+        r = self.result
+        return (f"{self.origin} [{self.format or '?'}]: read {self.read}, added {r.added}, updated {r.updated}, "
+                f"unchanged {r.unchanged}, deleted {r.deleted}, failed {len(self.errors)}")
+
+
+def open_input(path: Path) -> BinaryIO:
+    """A buffered binary stream of ``path``, gunzipped if it is gzip (by content, not name)."""
+    raw = open(path, "rb")
+    if raw.read(2) == GZIP_MAGIC:
+        raw.seek(0)
+        return io.BufferedReader(gzip.GzipFile(fileobj=raw, mode="rb"), buffer_size=sources.SNIFF_BYTES)
+    raw.seek(0)
+    return io.BufferedReader(raw, buffer_size=sources.SNIFF_BYTES)
+
+
+def import_stream(catalog: Catalog, stream: BinaryIO, origin: str, format_name: str | None = None,
+                  on_progress: Callable[[], None] | None = None) -> ImportReport:
+    """Parse ``stream`` and store every good record; bad ones are reported, never stored."""
+    report = ImportReport(origin=origin, format=format_name)
+    run_id = catalog.start_run(origin, format_name)
+    status = "failed"
+    try:
+        module = sources.resolve(stream, origin, format_name)
+        report.format = module.FORMAT
+        for batch, bad in _batches(module.parse(stream, origin), report):
+            result = catalog.store(batch)
+            new_errors = [(f"{origin}: paper {ident}", reason) for ident, reason in result.failed] + bad
+            report.result.add(result)
+            report.errors += new_errors
+            catalog.record_progress(run_id, report.result, report.read, new_errors)
+            if on_progress:
+                on_progress()
+        status = "failed" if report.errors else "done"
+    except (sources.FormatError, OSError, EOFError) as exc:
+        # The input as a whole is unreadable (wrong format, damaged gzip, cut-off file):
+        # batches before the damage are kept.
+        error = (origin, str(exc) if isinstance(exc, sources.FormatError) else f"cannot read past record {report.read}: {exc}")
+        report.errors.append(error)
+        catalog.record_progress(run_id, report.result, report.read, [error])
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        catalog.record_progress(run_id, report.result, report.read, [], status=status, format_name=report.format)
+    return report
+
+
+def _batches(items: Iterable, report: ImportReport) -> Iterator[tuple[list, list[tuple[str, str]]]]:
+    batch: list[Paper | DeletedRecord] = []
+    bad: list[tuple[str, str]] = []
+    for item in items:
+        report.read += 1
+        if isinstance(item, BadRecord):
+            bad.append((item.where, item.reason))
+        else:
+            batch.append(item)
+        if len(batch) >= BATCH_SIZE or len(bad) >= BATCH_SIZE:
+            yield batch, bad
+            batch, bad = [], []
+    if batch or bad:
+        yield batch, bad
+
+
+def import_files(catalog: Catalog, paths: Iterable[Path], format_name: str | None = None,
+                 progress: bool = True) -> list[ImportReport]:
+    """Import each file in turn, with a progress bar over the bytes read."""
+    paths = list(paths)
+    total = sum(os.path.getsize(p) for p in paths)
+    reports = []
+    with tqdm(total=total, unit="B", unit_scale=True, desc="import", disable=not progress) as bar:
+        for path in paths:
+            with open_input(path) as stream:
+                raw = _raw_file(stream)
+                start = raw.tell()
+
+                def advance(raw=raw) -> None:
+                    nonlocal start
+                    position = raw.tell()
+                    bar.update(position - start)
+                    start = position
+
+                reports.append(import_stream(catalog, stream, str(path), format_name, on_progress=advance))
+                advance()
+    return reports
+
+
+def _raw_file(stream: BinaryIO):
+    # The file under the buffer (and under gzip): its position measures progress in bytes.
+    inner = stream.raw
+    return getattr(inner, "fileobj", None) or inner

@@ -1,0 +1,323 @@
+"""The paper catalog: storing Papers (merging versions and identities) and reading them back."""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable, Iterator, Sequence
+
+from sqlalchemy import Engine, Row, String, cast, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
+from paperwire.paper import DeletedRecord, InvalidPaper, Paper, merge, parse_arxiv_id
+from paperwire.store.schema import import_errors, import_runs, paper_authors, paper_categories, papers
+
+_PAPER_FIELDS = [f.name for f in dataclasses.fields(Paper)]
+_TUPLE_FIELDS = {"authors", "categories", "classes", "code_links"}
+
+
+@dataclass(frozen=True)
+class StoredPaper:
+    """A Paper as the catalog holds it, with the community's numbers beside it."""
+
+    paper: Paper
+    doc_id: int
+    num_comments: int = 0
+    trending_score: float = 0.0
+    deleted: bool = False
+    revision: int = 0
+
+
+@dataclass
+class BatchResult:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    failed: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (paper id, reason)
+
+    def add(self, other: "BatchResult") -> None:
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.deleted += other.deleted
+        self.failed += other.failed
+
+
+def name_key(name: str) -> str:
+    """Author names compare without case or accents: "Kaiming He" == "kaiming he"."""
+    decomposed = unicodedata.normalize("NFKD", name).casefold()
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+
+
+def paper_to_row(paper: Paper) -> dict:
+    row = {name: getattr(paper, name) for name in _PAPER_FIELDS}
+    for name in _TUPLE_FIELDS:
+        row[name] = list(row[name])
+    row["authors_parsed"] = [list(parts) for parts in paper.authors_parsed]
+    row["title_key"] = paper.title_key
+    return row
+
+
+def row_to_paper(row: Row) -> Paper:
+    mapping = row._mapping
+    values = {name: mapping[name] for name in _PAPER_FIELDS}
+    for name in _TUPLE_FIELDS:
+        values[name] = tuple(values[name] or ())
+    values["authors_parsed"] = tuple(tuple(parts) for parts in values["authors_parsed"] or ())
+    values["extra"] = values["extra"] or {}
+    return Paper(**values)
+
+
+def row_to_stored(row: Row) -> StoredPaper:
+    mapping = row._mapping
+    return StoredPaper(
+        paper=row_to_paper(row),
+        doc_id=mapping["doc_id"],
+        num_comments=mapping["num_comments"],
+        trending_score=mapping["trending_score"],
+        deleted=mapping["deleted"],
+        revision=mapping["revision"],
+    )
+
+
+class Catalog:
+    """All reads and writes of papers go through here."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def store(self, items: Sequence[Paper | DeletedRecord]) -> BatchResult:
+        """Store one batch in one transaction; if that fails, record by record.
+
+        Either way each record is all-or-nothing: a failing one leaves no trace and is
+        reported in ``failed``; the others are stored.
+        """
+        try:
+            with self.engine.begin() as conn:
+                return self._store(conn, items)
+        except SQLAlchemyError:
+            result = BatchResult()
+            for item in items:
+                try:
+                    with self.engine.begin() as conn:
+                        result.add(self._store(conn, [item]))
+                except SQLAlchemyError as exc:
+                    ident = item.id if isinstance(item, Paper) else item.arxiv_id
+                    result.failed.append((ident, f"database refused it: {exc.orig or exc}"[:500]))
+            return result
+
+    def _store(self, conn: Connection, items: Sequence[Paper | DeletedRecord]) -> BatchResult:
+        result = BatchResult()
+        incoming = _merge_within_batch(p for p in items if isinstance(p, Paper))
+        deletions = [d for d in items if isinstance(d, DeletedRecord)]
+        revision = (conn.execute(select(func.max(papers.c.revision))).scalar() or 0) + 1
+        now = datetime.now(timezone.utc)
+        existing = self._existing_for(conn, incoming)
+
+        inserts: list[Paper] = []
+        for paper in incoming:
+            found = existing.get(paper.id) or existing.get(("title", paper.title_key, paper.arxiv_id is None))
+            if found is None:
+                inserts.append(paper)
+                continue
+            doc_id, current = found
+            merged = merge(current, paper)
+            if merged is current:
+                result.unchanged += 1
+                continue
+            row = paper_to_row(merged)
+            conn.execute(
+                update(papers).where(papers.c.doc_id == doc_id).values(**row, revision=revision, deleted=False)
+            )
+            self._write_children(conn, doc_id, merged, replace=True)
+            existing[merged.id] = (doc_id, merged)
+            result.updated += 1
+
+        if inserts:
+            rows = [dict(paper_to_row(p), revision=revision, imported_at=now, deleted=False) for p in inserts]
+            returned = conn.execute(
+                insert(papers).returning(papers.c.doc_id, sort_by_parameter_order=True), rows
+            ).scalars().all()
+            for doc_id, paper in zip(returned, inserts):
+                self._write_children(conn, doc_id, paper, replace=False)
+            result.added += len(inserts)
+
+        for deletion in deletions:
+            changed = conn.execute(
+                update(papers)
+                .where(papers.c.arxiv_id == deletion.arxiv_id, papers.c.deleted.is_(False))
+                .values(deleted=True, revision=revision)
+            ).rowcount
+            result.deleted += changed
+            result.unchanged += 1 - changed
+        return result
+
+    def _existing_for(self, conn: Connection, incoming: list[Paper]) -> dict:
+        """Stored papers the batch may merge into: by id, and by title across identities."""
+        found: dict = {}
+        ids = [p.id for p in incoming]
+        keys = list({p.title_key for p in incoming})
+        for chunk in _chunks(ids, 500):
+            for row in conn.execute(select(papers).where(papers.c.id.in_(chunk))):
+                found[row.id] = (row.doc_id, row_to_paper(row))
+        for chunk in _chunks(keys, 500):
+            for row in conn.execute(select(papers).where(papers.c.title_key.in_(chunk))):
+                # A title-only paper looks for an arXiv one of that title, and the reverse.
+                lookup = ("title", row.title_key, row.arxiv_id is not None)
+                found.setdefault(lookup, (row.doc_id, row_to_paper(row)))
+        return found
+
+    def _write_children(self, conn: Connection, doc_id: int, paper: Paper, replace: bool) -> None:
+        if replace:
+            conn.execute(delete(paper_categories).where(paper_categories.c.doc_id == doc_id))
+            conn.execute(delete(paper_authors).where(paper_authors.c.doc_id == doc_id))
+        if paper.categories:
+            conn.execute(insert(paper_categories), [
+                {"doc_id": doc_id, "category": c, "is_primary": c == paper.primary_category}
+                for c in paper.categories
+            ])
+        if paper.authors:
+            conn.execute(insert(paper_authors), [
+                {"doc_id": doc_id, "position": i, "name": a, "name_key": name_key(a)}
+                for i, a in enumerate(paper.authors)
+            ])
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def get(self, paper_id: str) -> StoredPaper | None:
+        """A paper by its id, an arXiv id with or without version, or an arXiv URL."""
+        try:
+            key, _version = parse_arxiv_id(paper_id)
+        except InvalidPaper:
+            key = paper_id.strip()
+        with self.engine.connect() as conn:
+            row = conn.execute(select(papers).where(papers.c.id == key)).first()
+        return row_to_stored(row) if row else None
+
+    def by_doc_ids(self, doc_ids: Sequence[int]) -> list[StoredPaper]:
+        """Papers in the order of ``doc_ids`` (missing ones left out)."""
+        rows: dict[int, StoredPaper] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(doc_ids), 500):
+                for row in conn.execute(select(papers).where(papers.c.doc_id.in_(chunk))):
+                    rows[row.doc_id] = row_to_stored(row)
+        return [rows[d] for d in doc_ids if d in rows]
+
+    def changed_since(self, revision: int, batch_size: int = 2000) -> Iterator[list[StoredPaper]]:
+        """Batches of papers whose revision is above ``revision``, deleted ones included."""
+        last_doc = 0
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    select(papers)
+                    .where(papers.c.revision > revision, papers.c.doc_id > last_doc)
+                    .order_by(papers.c.doc_id)
+                    .limit(batch_size)
+                ).all()
+            if not rows:
+                return
+            last_doc = rows[-1].doc_id
+            yield [row_to_stored(r) for r in rows]
+
+    def max_revision(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.max(papers.c.revision))).scalar() or 0
+
+    def count(self, include_deleted: bool = False) -> int:
+        query = select(func.count()).select_from(papers)
+        if not include_deleted:
+            query = query.where(papers.c.deleted.is_(False))
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar() or 0
+
+    # ---- import bookkeeping -----------------------------------------------------------
+
+    def start_run(self, origin: str, format_name: str | None) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(
+                insert(import_runs)
+                .values(origin=origin, format=format_name, started_at=datetime.now(timezone.utc), status="running")
+                .returning(import_runs.c.id)
+            ).scalar_one()
+
+    def record_progress(self, run_id: int, result: BatchResult, read: int,
+                        errors: Iterable[tuple[str, str]], status: str | None = None,
+                        format_name: str | None = None) -> None:
+        """Save a run's counts and new errors; ``status`` set means the run has ended."""
+        values = dict(read=read, added=result.added, updated=result.updated,
+                      unchanged=result.unchanged, deleted=result.deleted)
+        if format_name:
+            values["format"] = format_name
+        if status:
+            values.update(status=status, finished_at=datetime.now(timezone.utc))
+        with self.engine.begin() as conn:
+            rows = [{"run_id": run_id, "location": where[:1000], "reason": reason[:2000]} for where, reason in errors]
+            if rows:
+                conn.execute(insert(import_errors), rows)
+            failed = conn.execute(
+                select(func.count()).select_from(import_errors).where(import_errors.c.run_id == run_id)
+            ).scalar()
+            conn.execute(update(import_runs).where(import_runs.c.id == run_id).values(**values, failed=failed))
+
+    def stats(self, error_limit: int = 20) -> dict:
+        """Counts by source, primary category and listing month; recent import runs and errors."""
+        live = papers.c.deleted.is_(False)
+        month = func.substr(cast(papers.c.listing_date, String), 1, 7)
+        with self.engine.connect() as conn:
+            def grouped(column, limit=None):
+                query = (select(column, func.count()).where(live).group_by(column)
+                         .order_by(func.count().desc(), column))
+                return [(k, n) for k, n in conn.execute(query.limit(limit) if limit else query)]
+
+            runs = conn.execute(select(import_runs).order_by(import_runs.c.id.desc()).limit(10)).all()
+            errors = conn.execute(
+                select(import_errors.c.location, import_errors.c.reason, import_runs.c.origin)
+                .join(import_runs, import_runs.c.id == import_errors.c.run_id)
+                .order_by(import_errors.c.id.desc()).limit(error_limit)
+            ).all()
+            return {
+                "papers": conn.execute(select(func.count()).where(live)).scalar(),
+                "deleted": conn.execute(select(func.count()).where(papers.c.deleted.is_(True))).scalar(),
+                "by_source": grouped(papers.c.source),
+                "by_primary_category": grouped(papers.c.primary_category, 30),
+                "by_listing_month": sorted(grouped(month), key=lambda kv: kv[0] or ""),
+                "latest_listing_date": conn.execute(select(func.max(papers.c.listing_date))).scalar(),
+                "runs": [dict(r._mapping) for r in runs],
+                "errors": [dict(r._mapping) for r in errors],
+            }
+
+
+def _merge_within_batch(items: Iterable[Paper]) -> list[Paper]:
+    """One Paper per id (and per title across identities), merged in arrival order."""
+    by_id: dict[str, Paper] = {}
+    arxiv_by_title: dict[str, str] = {}
+    title_only_by_title: dict[str, str] = {}
+    for paper in items:
+        key = paper.title_key
+        target = paper.id if paper.id in by_id else None
+        if target is None and paper.arxiv_id is None:
+            target = arxiv_by_title.get(key)
+        if target is None:
+            by_id[paper.id] = paper
+        else:
+            by_id[target] = merge(by_id[target], paper)
+        if paper.arxiv_id is None:
+            title_only_by_title.setdefault(key, paper.id)
+            continue
+        arxiv_by_title.setdefault(key, paper.id)
+        # An arXiv record arriving after a title-only twin in the same batch absorbs it.
+        twin = title_only_by_title.pop(key, None)
+        if twin is not None and twin in by_id:
+            by_id[paper.id] = merge(by_id.pop(twin), by_id[paper.id])
+    return list(by_id.values())
+
+
+def _chunks(values: list, size: int) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
