@@ -61,14 +61,7 @@ def import_stream(catalog: Catalog, stream: BinaryIO, origin: str, format_name: 
     try:
         module = sources.resolve(stream, origin, format_name)
         report.format = module.FORMAT
-        for batch, bad in _batches(module.parse(stream, origin), report):
-            result = catalog.store(batch)
-            new_errors = [(f"{origin}: paper {ident}", reason) for ident, reason in result.failed] + bad
-            report.result.add(result)
-            report.errors += new_errors
-            catalog.record_progress(run_id, report.result, report.read, new_errors)
-            if on_progress:
-                on_progress()
+        store_items(catalog, run_id, report, module.parse(stream, origin), on_progress)
         status = "failed" if report.errors else "done"
     except (sources.FormatError, OSError, EOFError) as exc:
         # The input as a whole is unreadable (wrong format, damaged gzip, cut-off file):
@@ -82,6 +75,23 @@ def import_stream(catalog: Catalog, stream: BinaryIO, origin: str, format_name: 
     finally:
         catalog.record_progress(run_id, report.result, report.read, [], status=status, format_name=report.format)
     return report
+
+
+def store_items(catalog: Catalog, run_id: int, report: ImportReport, items: Iterable[sources.Item],
+                on_progress: Callable[[], None] | None = None) -> None:
+    """Store parsed items in batches under import run ``run_id``, counting into ``report``.
+
+    Good records go to the catalog; BadRecords and records the database refused become
+    the run's errors. Shared by file imports and harvests (one page at a time).
+    """
+    for batch, bad in _batches(items, report):
+        result = catalog.store(batch)
+        new_errors = [(f"{report.origin}: paper {ident}", reason) for ident, reason in result.failed] + bad
+        report.result.add(result)
+        report.errors += new_errors
+        catalog.record_progress(run_id, report.result, report.read, new_errors)
+        if on_progress:
+            on_progress()
 
 
 def _batches(items: Iterable, report: ImportReport) -> Iterator[tuple[list, list[tuple[str, str]]]]:

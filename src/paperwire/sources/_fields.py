@@ -9,7 +9,7 @@ from email.utils import parsedate_to_datetime
 _AUTHOR_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 
 
-def iso_date(value: str | None) -> date | None:
+def iso_date(value: str | None, field: str = "date") -> date | None:
     """``2007-04-02`` or ``2007-04-02T19:18:42-04:00`` / ``...Z`` -> the calendar date as written."""
     if not value:
         return None
@@ -17,17 +17,17 @@ def iso_date(value: str | None) -> date | None:
     try:
         return datetime.fromisoformat(value).date()
     except ValueError:
-        raise ValueError(f"bad date {value[:40]!r}") from None
+        raise ValueError(f"{field}: bad date {value[:40]!r}") from None
 
 
-def rfc822_date(value: str | None) -> date | None:
+def rfc822_date(value: str | None, field: str = "date") -> date | None:
     """``Mon, 2 Apr 2007 19:18:42 GMT`` -> 2007-04-02 (the date in the zone it was written in)."""
     if not value:
         return None
     try:
         return parsedate_to_datetime(value.strip()).date()
     except (TypeError, ValueError, IndexError):
-        raise ValueError(f"bad date {value.strip()[:40]!r}") from None
+        raise ValueError(f"{field}: bad date {value.strip()[:40]!r}") from None
 
 
 def split_author_list(value: str | None) -> list[str]:

@@ -30,7 +30,7 @@ class Record:
     """One record element handed to a format parser, with where it came from."""
 
     element: etree._Element
-    number: int  # 1-based among the record tags
+    number: int  # 1-based among the records; 0 for other elements asked for
     line: int | None
 
     def where(self, origin: str) -> str:
@@ -43,10 +43,12 @@ def iter_records(
     origin: str,
     *,
     roots: frozenset[str],
-    tags: frozenset[str],
+    record_tag: str,
+    also: frozenset[str] = frozenset(),
     format_name: str,
 ) -> Iterator[Record]:
-    """Yield each element whose (Clark-notation) tag is in ``tags``, fully built.
+    """Yield each ``record_tag`` element (Clark notation), fully built and numbered from 1,
+    and each element tagged as in ``also`` (page-level fields such as counts; number 0).
 
     Raises :class:`FormatError` when the document root is not one of ``roots`` (or the
     input is not XML at all), and :class:`BrokenXml` when the XML breaks after the
@@ -70,10 +72,15 @@ def iter_records(
                 _check_root(element, roots, origin, format_name)
                 root_seen = True
                 continue
-            if event != "end" or element.tag not in tags:
+            if event != "end":
                 continue
-            number += 1
-            yield Record(element, number, element.sourceline)
+            if element.tag == record_tag:
+                number += 1
+                yield Record(element, number, element.sourceline)
+            elif element.tag in also:
+                yield Record(element, 0, element.sourceline)
+            else:
+                continue
             _release(element)
     except etree.XMLSyntaxError as error:
         if not root_seen:

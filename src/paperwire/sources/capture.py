@@ -38,8 +38,9 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 _GLUED_SUBSCRIBE = "Subscribe"
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_DATE_LINE = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2})(?:,\s*(\d{4}))?$")
+_MONTHS = ("january", "february", "march", "april", "may", "june",
+           "july", "august", "september", "october", "november", "december")
+_DATE_LINE = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:,\s*(\d{4}))?$")
 # Titles on the site stay well under this; a longer line is prose, not a title.
 MAX_TITLE_CHARS = 300
 # An abstract is a long line, or a shorter one that ends with a full stop (titles do
@@ -122,21 +123,23 @@ def _no_abstract(origin: str, title: tuple[int, str]) -> BadRecord:
 
 
 def _looks_like_title(text: str) -> bool:
-    return len(text) <= MAX_TITLE_CHARS
+    return len(text) <= MAX_TITLE_CHARS and not _ends_like_prose(text)
 
 
 def _looks_like_abstract(text: str) -> bool:
-    return len(text) >= MIN_ABSTRACT_CHARS or (
-        len(text) >= MIN_SHORT_ABSTRACT_CHARS and text.endswith(_SENTENCE_END)
-    )
+    return len(text) >= MIN_ABSTRACT_CHARS or _ends_like_prose(text)
+
+
+def _ends_like_prose(text: str) -> bool:
+    return len(text) >= MIN_SHORT_ABSTRACT_CHARS and text.endswith(_SENTENCE_END)
 
 
 def _date_from_line(text: str, today: date) -> date | None:
     """"Jun 3" (or "June 3, 2024") as a date; a missing year is the latest not after ``today``."""
     match = _DATE_LINE.match(text)
-    if not match or match.group(1).lower() not in _MONTHS:
+    month = _month_number(match.group(1)) if match else None
+    if month is None:
         return None
-    month = _MONTHS.index(match.group(1).lower()) + 1
     day = int(match.group(2))
     if match.group(3):
         return _valid_date(int(match.group(3)), month, day)
@@ -144,6 +147,15 @@ def _date_from_line(text: str, today: date) -> date | None:
         candidate = _valid_date(year, month, day)
         if candidate and candidate <= today:
             return candidate
+    return None
+
+
+def _month_number(word: str) -> int | None:
+    """1-12 for "Jun", "June" or "Sept"; None for any other word."""
+    word = word.lower()
+    for number, name in enumerate(_MONTHS, start=1):
+        if name.startswith(word) and (len(word) == 3 or word in (name, "sept")):
+            return number
     return None
 
 

@@ -158,7 +158,10 @@ def _author_names(authors: object) -> list[str]:
 
 
 def _user_name(user: object) -> str | None:
-    name = user.get("name") if isinstance(user, dict) else None
+    # daily items' submittedBy says "name"; submittedOnDailyBy says "user" (as User reads it)
+    if not isinstance(user, dict):
+        return None
+    name = user.get("name") or user.get("user")
     return name if isinstance(name, str) and name else None
 
 

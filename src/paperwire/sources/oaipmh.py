@@ -46,7 +46,7 @@ _RECORD = f"{{{OAI_NS}}}record"
 _TOKEN = f"{{{OAI_NS}}}resumptionToken"
 _ERROR = f"{{{OAI_NS}}}error"
 _ROOTS = frozenset({f"{{{OAI_NS}}}OAI-PMH"})
-_TAGS = frozenset({_RECORD, _TOKEN, _ERROR})
+_PAGE_FIELDS = frozenset({_TOKEN, _ERROR})
 _NO_RECORDS = "noRecordsMatch"  # an empty selection, not a failure
 
 
@@ -126,7 +126,7 @@ def parse_page(data: bytes, origin: str) -> OaiPage:
 
 
 def _events(stream: BinaryIO, origin: str) -> Iterator[_Event]:
-    for record in iter_records(stream, origin, roots=_ROOTS, tags=_TAGS, format_name=FORMAT):
+    for record in iter_records(stream, origin, roots=_ROOTS, record_tag=_RECORD, also=_PAGE_FIELDS, format_name=FORMAT):
         element = record.element
         if element.tag == _TOKEN:
             yield _read_resumption(element)
@@ -158,9 +158,9 @@ def _read_record(record: Record, origin: str) -> _Read:
         return _Read(BadRecord(where, "record has no <header>"), None)
     identifier = child_text(header, f"{{{OAI_NS}}}identifier")
     try:
-        datestamp = iso_date(child_text(header, f"{{{OAI_NS}}}datestamp"))
+        datestamp = iso_date(child_text(header, f"{{{OAI_NS}}}datestamp"), "header datestamp")
     except ValueError as error:
-        return _Read(BadRecord(where, f"header datestamp: {error}"), None)
+        return _Read(BadRecord(where, str(error)), None)
     if header.get("status") == "deleted":
         return _Read(_deleted(identifier, datestamp, where), datestamp)
     return _Read(_paper(record.element, header, identifier, datestamp, where), datestamp)
@@ -206,14 +206,14 @@ def _from_arxiv(meta: etree._Element) -> dict[str, Any]:
         return child_text(meta, f"{{{ARXIV_NS}}}{name}")
 
     authors = [_arxiv_author(a) for a in meta.iterfind(f"{{{ARXIV_NS}}}authors/{{{ARXIV_NS}}}author")]
-    created = iso_date(field("created"))
+    created = iso_date(field("created"), "created")
     return {
         **_common_fields(field),
         "authors": [display for display, _ in authors],
         "authors_parsed": [parts for _, parts in authors],
         "published_date": created,
         # <updated> appears only once there is a later version; until then v1 is the latest.
-        "updated_date": iso_date(field("updated")) or created,
+        "updated_date": iso_date(field("updated"), "updated") or created,
     }
 
 
@@ -232,12 +232,19 @@ def _from_arxiv_raw(meta: etree._Element) -> dict[str, Any]:
     def field(name: str) -> str | None:
         return child_text(meta, f"{{{ARXIV_RAW_NS}}}{name}")
 
-    versions = sorted(_raw_version(v) for v in meta.iterfind(f"{{{ARXIV_RAW_NS}}}version"))
+    versions = sorted(
+        (_raw_version(v) for v in meta.iterfind(f"{{{ARXIV_RAW_NS}}}version")), key=lambda v: v[0]
+    )
     fields = _common_fields(field)
     fields["authors"] = split_author_list(field("authors"))
-    fields["extra"] = {**fields["extra"], "submitter": field("submitter"),
-                       "versions": [{"version": n, "date": d.isoformat() if d else None, "size": s}
-                                    for n, d, s in versions]}
+    fields["extra"] = {
+        **fields["extra"],
+        "submitter": field("submitter"),
+        "versions": [
+            {"version": number, "date": day.isoformat() if day else None, "size": size}
+            for number, day, size in versions
+        ],
+    }
     if versions:
         fields["version"] = versions[-1][0]
         fields["published_date"] = versions[0][1]
@@ -251,7 +258,7 @@ def _raw_version(version: etree._Element) -> tuple[int, date | None, str | None]
         raise ValueError(f"version: bad version label {label[:20]!r}")
     return (
         int(label[1:]),
-        rfc822_date(child_text(version, f"{{{ARXIV_RAW_NS}}}date")),
+        rfc822_date(child_text(version, f"{{{ARXIV_RAW_NS}}}date"), f"version {label} date"),
         child_text(version, f"{{{ARXIV_RAW_NS}}}size"),
     )
 
@@ -285,7 +292,7 @@ def _from_oai_dc(meta: etree._Element) -> dict[str, Any]:
     creators = [_dc_creator(value) for value in values("creator")]
     abstract, comment = _dc_descriptions(values("description"))
     categories, unmapped = _dc_subjects(values("subject"))
-    dates = [iso_date(value) for value in values("date")]
+    dates = [iso_date(value, "dc:date") for value in values("date")]
     identifiers = _dc_identifiers(values("identifier"))
     titles = values("title")
     return {

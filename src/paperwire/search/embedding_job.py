@@ -1,0 +1,54 @@
+"""Making sure every live paper has a stored embedding of its current text (resumable)."""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+
+from paperwire.search.embedder import Embedder, document_text, text_hash
+from paperwire.search.embedding_store import EmbeddingStore
+from paperwire.store import Catalog, StoredPaper
+
+# Papers embedded (and committed to the store) together: what a kill can lose at most.
+CHUNK = 256
+
+
+def vectors_for(papers: Sequence[StoredPaper], store: EmbeddingStore, embedder: Embedder,
+                on_embedded: Callable[[int], None] | None = None) -> dict[int, np.ndarray]:
+    """Vectors of ``papers`` by doc_id: stored ones reused, the rest embedded and stored."""
+    live = [p for p in papers if not p.deleted]
+    texts = {p.doc_id: document_text(p.paper) for p in live}
+    digests = {doc_id: text_hash(text, embedder.max_tokens) for doc_id, text in texts.items()}
+    stored = store.get(list(digests))
+    result = {d: vec for d, (h, vec) in stored.items() if digests.get(d) == h}
+    missing = [d for d in digests if d not in result]
+    for start in range(0, len(missing), CHUNK):
+        chunk = missing[start:start + CHUNK]
+        vectors = embedder.embed([texts[d] for d in chunk])
+        store.put((d, digests[d], v) for d, v in zip(chunk, vectors))
+        result.update(zip(chunk, vectors))
+        if on_embedded:
+            on_embedded(len(chunk))
+    return result
+
+
+def embed_catalog(catalog: Catalog, store: EmbeddingStore, embedder: Embedder, progress: bool = True) -> int:
+    """Embed every live paper whose current text has no stored vector. Returns how many were embedded."""
+    from tqdm import tqdm
+
+    total = catalog.count()
+    embedded = 0
+    with tqdm(total=total, unit="paper", desc="embedding", disable=not progress, smoothing=0.05) as bar:
+        for batch in catalog.changed_since(0, batch_size=CHUNK * 8):
+            live = [p for p in batch if not p.deleted]
+            before = embedded
+
+            def count(n: int) -> None:
+                nonlocal embedded
+                embedded += n
+                bar.update(n)
+
+            vectors_for(live, store, embedder, on_embedded=count)
+            bar.update(len(live) - (embedded - before))
+    return embedded

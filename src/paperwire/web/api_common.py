@@ -1,0 +1,231 @@
+"""What the JSON APIs (native /api/v1 and Hugging Face compatible) share.
+
+Errors: handlers raise :class:`ApiError`; routers built with ``route_class=JsonErrorRoute``
+turn it, and FastAPI's own parameter validation errors, into ``400 {"error": ..., "parameter": ...}``
+(FastAPI would answer 422 with a list; clients and the HF client read one message).
+Also: reading date / ISO week / month parameters, and paper facts both APIs serialise.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timezone
+from typing import Callable
+from urllib.parse import quote
+
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, Field
+from starlette.requests import Request
+from starlette.responses import Response
+
+from paperwire.config import Settings
+from paperwire.paper import Paper
+from paperwire.store.catalog import StoredPaper
+from paperwire.web.deps import get_catalog, get_search
+from paperwire.web.periods import BadDate, Period, parse_day, period_for
+
+MAX_QUERY_CHARS = 500  # longer search text is never a real query; refuse it before any work
+MAX_OFFSET = 10_000  # deeper pages are not worth a query
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_GITHUB = re.compile(r"^https?://(?:www\.)?github\.com/[^/]+/[^/]+", re.IGNORECASE)
+
+
+class ApiError(Exception):
+    """An answer other than 200: ``status``, a message for people, the parameter at fault."""
+
+    def __init__(self, status: int, message: str, parameter: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.parameter = parameter
+
+
+class ErrorBody(BaseModel):
+    """Every error of the JSON APIs."""
+
+    error: str = Field(description="What is wrong and how to fix it.",
+                       examples=["date: '2026-13-01' is not a date; write it as YYYY-MM-DD, e.g. 2026-07-01"])
+    parameter: str | None = Field(None, description="The query or path parameter at fault, when there is one.",
+                                  examples=["date"])
+
+
+ERROR_RESPONSES = {
+    400: {"model": ErrorBody, "description": "A parameter cannot be used as given."},
+    404: {"model": ErrorBody, "description": "No such paper, or nothing to show."},
+}
+
+
+def bad_parameter(parameter: str, message: str) -> ApiError:
+    return ApiError(400, f"{parameter}: {message}", parameter)
+
+
+def _from_validation(exc: RequestValidationError) -> ApiError:
+    first = exc.errors()[0] if exc.errors() else {}
+    location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path", "body")]
+    parameter = location[0] if location else None
+    # The message only, never pydantic's echo of the (possibly huge or hostile) input.
+    message = str(first.get("msg", "invalid value"))[:200]
+    return ApiError(400, f"{parameter}: {message}" if parameter else message, parameter)
+
+
+class JsonErrorRoute(APIRoute):
+    """A route whose errors (ApiError, parameter validation) become ``error_response``."""
+
+    @staticmethod
+    def error_response(request: Request, error: ApiError) -> Response:
+        body = {"error": error.message, "parameter": error.parameter}
+        return JSONResponse(body, status_code=error.status)
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+        render = self.error_response
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                return render(request, _from_validation(exc))
+            except ApiError as exc:
+                return render(request, exc)
+
+        return handle
+
+
+def check_text(parameter: str, text: str, limit: int = MAX_QUERY_CHARS) -> str:
+    """``text`` stripped, or 400 when it is longer than ``limit`` or holds a NUL character."""
+    if len(text) > limit:
+        raise bad_parameter(parameter, f"longer than {limit} characters")
+    if "\x00" in text:
+        raise bad_parameter(parameter, "contains a NUL character")
+    return text.strip()
+
+
+def parse_date_param(parameter: str, text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return parse_day(text)
+    except BadDate as exc:
+        raise bad_parameter(parameter, str(exc)) from None
+
+
+def parse_week(text: str) -> Period:
+    """``2026-W27`` -> that ISO week, Monday to Sunday."""
+    match = _WEEK.match(text)
+    try:
+        if not match:
+            raise ValueError
+        return period_for(date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1), "week")
+    except ValueError:
+        raise bad_parameter("week", f"{text[:40]!r} is not an ISO week; write it as YYYY-Www, e.g. 2026-W27") from None
+
+
+def parse_month(text: str) -> Period:
+    """``2026-07`` -> that calendar month."""
+    match = _MONTH.match(text)
+    try:
+        if not match:
+            raise ValueError
+        return period_for(date(int(match.group(1)), int(match.group(2)), 1), "month")
+    except ValueError:
+        raise bad_parameter("month", f"{text[:40]!r} is not a month; write it as YYYY-MM, e.g. 2026-07") from None
+
+
+def requested_period(day: str | None, week: str | None, month: str | None) -> Period | None:
+    """The period named by at most one of date / week / month, or None when none is given."""
+    given = [name for name, value in (("date", day), ("week", week), ("month", month)) if value]
+    if len(given) > 1:
+        raise bad_parameter(given[1], f"give only one of date, week and month (got {', '.join(given)})")
+    if day:
+        return period_for(parse_date_param("date", day), "day")
+    if week:
+        return parse_week(week)
+    if month:
+        return parse_month(month)
+    return None
+
+
+def check_offset(parameter: str, offset: int) -> int:
+    if offset > MAX_OFFSET:
+        raise bad_parameter(parameter, f"results beyond the first {MAX_OFFSET} are not served; narrow the query")
+    return offset
+
+
+INDEX_MISSING = "the search index has not been built yet: run `paperwire index` on the server"
+
+
+def search_service(request: Request):
+    """The app's SearchService, or 503 when search is not part of this server."""
+    service = get_search(request)
+    try:
+        import paperwire.search  # noqa: F401 (the service needs it; a build may lack it)
+    except ImportError:
+        service = None
+    if service is None:
+        raise ApiError(503, "search is not available on this server")
+    return service
+
+
+def find_paper(request: Request, paper_id: str) -> StoredPaper:
+    """The paper of an id (any form Catalog.get reads), or 404."""
+    stored = get_catalog(request).get(check_text("paper_id", paper_id, 200))
+    if stored is None or stored.deleted:
+        raise ApiError(404, f"no paper {paper_id[:80]!r}; check the arXiv id or search for its title", "paper_id")
+    return stored
+
+
+# ---- paper facts both JSON APIs and the feeds use -------------------------------------
+
+def paper_path(paper_id: str) -> str:
+    """The paper page's path on this site (old-style ids keep their slash)."""
+    return f"/papers/{quote(paper_id, safe='/')}"
+
+
+def paper_url(settings: Settings, paper_id: str) -> str:
+    """The paper page's absolute URL, from the configured base URL so it never varies by request."""
+    return settings.base_url.rstrip("/") + paper_path(paper_id)
+
+
+def github_repo(paper: Paper) -> str | None:
+    return next((link for link in paper.code_links if _GITHUB.match(link)), None)
+
+
+def project_page(paper: Paper) -> str | None:
+    """The first code/project link that is not a GitHub repository (a *.github.io page...)."""
+    return next((link for link in paper.code_links if not _GITHUB.match(link)), None)
+
+
+def day_start(day: date | None) -> datetime | None:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc) if day else None
+
+
+def iso_timestamp(moment: datetime | None) -> str | None:
+    """``2026-07-01T00:00:00.000Z``: the form the Hugging Face API writes."""
+    if moment is None:
+        return None
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def submitted_at(paper: Paper) -> datetime | None:
+    """When the paper was put on the daily list: the source's timestamp, else its listing day."""
+    raw = paper.extra.get("submitted_on_daily_at")
+    if isinstance(raw, str):
+        try:
+            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        except ValueError:
+            pass
+    return day_start(paper.listing_date)
+
+
+def extra_text(paper: Paper, key: str) -> str | None:
+    value = paper.extra.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def extra_words(paper: Paper, key: str) -> list[str]:
+    value = paper.extra.get(key)
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []

@@ -1,0 +1,131 @@
+"""The web application: pages, APIs, feeds and exports on one FastAPI app.
+
+``create_app`` is an app factory, so uvicorn can start it in each worker process:
+``uvicorn --factory paperwire.web.app:create_app`` reads the home from PAPERWIRE_HOME.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+
+from paperwire.config import Settings, load_settings
+from paperwire.store import open_catalog
+from paperwire.web import pages
+from paperwire.web.cache import TTLCache
+from paperwire.web.templating import STATIC_DIR, make_environment, page_response, render_page
+
+log = logging.getLogger(__name__)
+
+# Routers of the API modules, included before the pages so /papers/{id:path} cannot
+# shadow a more specific route of theirs.
+API_MODULES = ("api_v1", "hf_api", "arxiv_api", "feeds", "exports")
+STATIC_MAX_AGE_S = 365 * 24 * 3600  # static URLs carry a content hash (?v=...)
+PAGE_CACHE_AGE_S = 30.0
+VALUE_CACHE_AGE_S = 300.0
+
+
+class CachedStaticFiles(StaticFiles):
+    """Static files with ETag/Last-Modified (from Starlette) and a long Cache-Control."""
+
+    def file_response(self, *args, **kwargs) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE_S}, immutable"
+        return response
+
+
+def open_search(settings: Settings, catalog):
+    """The search service, or None when paperwire.search is not part of this build."""
+    try:
+        from paperwire.search import SearchService
+    except ImportError:
+        log.warning("paperwire.search is not available: the search page will say so")
+        return None
+    return SearchService(settings, catalog)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The paperwire site for ``settings`` (default: the home in PAPERWIRE_HOME)."""
+    settings = settings or load_settings()
+    catalog = open_catalog(settings.catalog_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        catalog.engine.dispose()
+
+    app = FastAPI(title=settings.site_name, lifespan=lifespan, docs_url="/api/docs", redoc_url=None,
+                  openapi_url="/api/openapi.json")
+    app.state.settings = settings
+    app.state.catalog = catalog
+    app.state.search = open_search(settings, catalog)
+    app.state.templates = make_environment(settings)
+    app.state.page_cache = TTLCache(max_entries=1024, max_age_s=PAGE_CACHE_AGE_S)
+    app.state.value_cache = TTLCache(max_entries=64, max_age_s=VALUE_CACHE_AGE_S)
+
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
+    app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
+    for name in API_MODULES:
+        try:
+            module = importlib.import_module(f"paperwire.web.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"paperwire.web.{name}":
+                raise
+            continue  # not written yet
+        router = getattr(module, "router", None)  # exports may be functions only
+        if router is not None:
+            app.include_router(router)
+    app.include_router(pages.router)
+    add_error_pages(app)
+    return app
+
+
+def _wants_page(request: Request) -> bool:
+    # API clients get the JSON errors of FastAPI; people get a page.
+    return not request.url.path.startswith(("/api/", "/feeds/")) and "json" not in request.headers.get("accept", "")
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    headings = {400: "That request is not quite right", 404: "Not found", 503: "Not available right now"}
+    page = render_page(request, "error.html", {
+        "title": headings.get(status, "Something went wrong"), "status": status, "message": message, "feeds": [],
+    }, status=status)
+    return page_response(request, page, cacheable=False)
+
+
+def add_error_pages(app: FastAPI) -> None:
+    """Errors render a friendly page (never a stack trace)."""
+
+    @app.exception_handler(pages.PageError)
+    async def page_error(request: Request, exc: pages.PageError) -> Response:
+        return _error_page(request, exc.status, exc.message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if not _wants_page(request) or exc.status_code < 400:
+            return await http_exception_handler(request, exc)
+        message = "There is no page at this address." if exc.status_code == 404 else str(exc.detail)
+        return _error_page(request, exc.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameters(request: Request, exc: RequestValidationError) -> Response:
+        if not _wants_page(request):
+            return await request_validation_exception_handler(request, exc)
+        fields = ", ".join(str(e["loc"][-1]) for e in exc.errors())
+        return _error_page(request, 400, f"These parameters cannot be read: {fields}.")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("error serving %s", request.url.path)
+        if not _wants_page(request):
+            return Response('{"detail":"internal error"}', status_code=500, media_type="application/json")
+        return _error_page(request, 500, "Something broke on our side. It has been logged; please try again later.")

@@ -1,0 +1,204 @@
+"""arXiv query API: ``/api/query`` answers the Atom feed of export.arxiv.org/api/query.
+
+Point the ``arxiv`` package at it with ``client.query_url_format = f"{BASE}/api/query?{{}}"``.
+Parameters as arXiv's: search_query (ti: au: abs: co: jr: cat: rn: id: all:, AND / OR / ANDNOT,
+parentheses, submittedDate:[A TO B]), id_list, start, max_results, sortBy
+(relevance | lastUpdatedDate | submittedDate), sortOrder (ascending | descending).
+
+Matching is exact over the catalog (store.browse.papers_matching). ``relevance`` orders the
+matches by the search service's ranking of the query's words, the rest newest first.
+A query that cannot be read answers 400 with one Atom error entry, as arXiv does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, time, timezone
+
+from fastapi import APIRouter, Request
+from lxml import etree
+from starlette.responses import Response
+
+from paperwire.config import Settings
+from paperwire.paper import clean_text
+from paperwire.store import browse
+from paperwire.store.catalog import StoredPaper
+from paperwire.web.api_common import ApiError, JsonErrorRoute, paper_url
+from paperwire.web.arxiv_query import QuerySyntaxError, parse_id_list, parse_search_query, ranking_words
+from paperwire.web.deps import get_catalog, get_search, get_settings
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+ARXIV_NS = "http://arxiv.org/schemas/atom"
+OPENSEARCH_NS = "http://a9.com/-/spec/opensearch/1.1/"
+MEDIA_TYPE = "application/atom+xml; charset=utf-8"
+MAX_RESULTS = 2000  # arXiv's page limit
+MAX_START = 30_000  # arXiv serves no further
+DEFAULT_MAX_RESULTS = 10
+RELEVANCE_POOL = 500  # ranked candidates asked of the search service; the rest follow by date
+SORTS = {"relevance", "lastUpdatedDate", "submittedDate"}
+_EPOCH = date(1970, 1, 1)
+
+
+class AtomErrorRoute(JsonErrorRoute):
+    """Errors as arXiv gives them: an Atom feed holding one error entry."""
+
+    @staticmethod
+    def error_response(request: Request, error: ApiError) -> Response:
+        settings = get_settings(request)
+        feed = _feed_head(settings, request, total=1, start=0, per_page=1)
+        slug = "".join(ch if ch.isalnum() else "_" for ch in error.message[:80])
+        error_url = f"{settings.base_url.rstrip('/')}/api/errors#{slug}"
+        entry = _atom(feed, "entry")
+        _atom(entry, "id", error_url)
+        _atom(entry, "title", "Error")
+        _atom(entry, "summary", error.message)
+        _atom(entry, "updated", _timestamp(datetime.now(timezone.utc).date()))
+        _atom(entry, "link", href=error_url, rel="alternate", type="text/html")
+        _atom(_atom(entry, "author"), "name", "paperwire api")
+        return _response(feed, error.status)
+
+
+router = APIRouter(tags=["arXiv compatible"], route_class=AtomErrorRoute)
+
+
+def _atom(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attributes)
+    if text is not None:
+        element.text = clean_text(text)
+    return element
+
+
+def _arxiv(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{ARXIV_NS}}}{tag}", attributes)
+    if text is not None:
+        element.text = clean_text(text)
+    return element
+
+
+def _timestamp(day: date) -> str:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _response(feed: etree._Element, status: int = 200) -> Response:
+    body = etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    return Response(body, status_code=status, media_type=MEDIA_TYPE)
+
+
+def _feed_head(settings: Settings, request: Request, *, total: int, start: int, per_page: int) -> etree._Element:
+    feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS, "opensearch": OPENSEARCH_NS, "arxiv": ARXIV_NS})
+    query = clean_text(request.url.query)[:2000]
+    self_url = f"{settings.base_url.rstrip('/')}/api/query?{query}"
+    _atom(feed, "link", href=self_url, rel="self", type="application/atom+xml")
+    _atom(feed, "title", f"{settings.site_name} query: {query}", type="html")
+    _atom(feed, "id", f"{settings.base_url.rstrip('/')}/api/{hashlib.sha1(query.encode()).hexdigest()}")
+    _atom(feed, "updated", _timestamp(datetime.now(timezone.utc).date()))
+    for tag, value in (("totalResults", total), ("startIndex", start), ("itemsPerPage", per_page)):
+        etree.SubElement(feed, f"{{{OPENSEARCH_NS}}}{tag}").text = str(value)
+    return feed
+
+
+def _add_entry(settings: Settings, feed: etree._Element, stored: StoredPaper) -> None:
+    paper = stored.paper
+    site_url = paper_url(settings, paper.id)
+    versioned = f"{paper.arxiv_id}v{paper.version or 1}" if paper.arxiv_id else None
+    entry_url = f"http://arxiv.org/abs/{versioned}" if versioned else site_url
+    published = paper.published_date or paper.listing_date or paper.updated_date or _EPOCH
+    entry = _atom(feed, "entry")
+    _atom(entry, "id", entry_url)
+    _atom(entry, "updated", _timestamp(paper.updated_date or published))
+    _atom(entry, "published", _timestamp(published))
+    _atom(entry, "title", paper.display_title)
+    _atom(entry, "summary", paper.display_abstract)
+    for name in paper.authors:
+        _atom(_atom(entry, "author"), "name", name)
+    if paper.comment:
+        _arxiv(entry, "comment", paper.comment)
+    if paper.journal_ref:
+        _arxiv(entry, "journal_ref", paper.journal_ref)
+    if paper.doi:
+        _arxiv(entry, "doi", paper.doi)
+        _atom(entry, "link", title="doi", href=f"https://doi.org/{paper.doi}", rel="related")
+    _atom(entry, "link", href=entry_url, rel="alternate", type="text/html")
+    if versioned:
+        _atom(entry, "link", title="pdf", href=f"http://arxiv.org/pdf/{versioned}", rel="related",
+              type="application/pdf")
+        _atom(entry, "link", title="paperwire", href=site_url, rel="related", type="text/html")
+    if paper.primary_category:
+        _arxiv(entry, "primary_category", term=paper.primary_category, scheme=ARXIV_NS)
+    for category in paper.categories:
+        _atom(entry, "category", term=category, scheme=ARXIV_NS)
+
+
+def _int_param(request: Request, name: str, default: int, maximum: int) -> int:
+    raw = request.query_params.get(name, "")
+    if not raw.strip():
+        return default
+    if not raw.strip().isdigit() or len(raw) > 9:
+        raise ApiError(400, f"{name} must be a non-negative integer", name)
+    value = int(raw)
+    if value > maximum:
+        raise ApiError(400, f"{name} must be at most {maximum}", name)
+    return value
+
+
+def _relevance_page(request: Request, tree, ids: list[str] | None, start: int, count: int):
+    """Matches ranked by the search service's order for the query's words, then newest first."""
+    catalog = get_catalog(request)
+    matched = browse.doc_ids_matching(catalog, tree, ids=ids)
+    words = ranking_words(tree)
+    service = get_search(request)
+    ranked: list[int] = []
+    if words and service is not None and start < RELEVANCE_POOL:
+        from paperwire.search import IndexMissing  # the service exists, so its package does
+
+        try:
+            results = service.search(" ".join(words), limit=RELEVANCE_POOL, mode="keyword")
+            ranked = [hit.paper.doc_id for hit in results.hits]
+        except IndexMissing:  # no index yet: matches are still right, only in date order
+            ranked = []
+    matched_set = set(matched)
+    first = [doc for doc in ranked if doc in matched_set]
+    seen = set(first)
+    ordered = first + [doc for doc in matched if doc not in seen]
+    return catalog.by_doc_ids(ordered[start:start + count]), len(ordered)
+
+
+def _parsed(name: str, parse, text: str):
+    try:
+        return parse(text)
+    except QuerySyntaxError as exc:
+        raise ApiError(400, str(exc), name) from None
+
+
+@router.get("/api/query", summary="arXiv API compatible query (Atom)", response_class=Response,
+            responses={200: {"content": {"application/atom+xml": {}}}})
+def query(request: Request) -> Response:
+    params = request.query_params
+    settings = get_settings(request)
+    search_query = params.get("search_query", "")
+    start = _int_param(request, "start", 0, MAX_START)
+    count = _int_param(request, "max_results", DEFAULT_MAX_RESULTS, MAX_RESULTS)
+    sort_by = params.get("sortBy", "") or "relevance"
+    sort_order = params.get("sortOrder", "") or "descending"
+    if sort_by not in SORTS:
+        raise ApiError(400, f"sortBy must be one of {', '.join(sorted(SORTS))}", "sortBy")
+    if sort_order not in ("ascending", "descending"):
+        raise ApiError(400, "sortOrder must be ascending or descending", "sortOrder")
+    tree = _parsed("search_query", parse_search_query, search_query) if search_query.strip() else None
+    ids = _parsed("id_list", parse_id_list, params.get("id_list", "")) or None
+
+    if tree is None and ids is None:
+        papers, total = [], 0
+    elif tree is None:
+        found = (get_catalog(request).get(i) for i in ids)
+        in_order = [s for s in found if s is not None and not s.deleted]  # arXiv keeps id_list order
+        papers, total = in_order[start:start + count], len(in_order)
+    elif sort_by == "relevance":
+        papers, total = _relevance_page(request, tree, ids, start, count)
+    else:
+        papers, total = browse.papers_matching(get_catalog(request), tree, ids=ids, sort_by=sort_by,
+                                               descending=sort_order == "descending", limit=count, offset=start)
+    feed = _feed_head(settings, request, total=total, start=start, per_page=len(papers))
+    for stored in papers:
+        _add_entry(settings, feed, stored)
+    return _response(feed)

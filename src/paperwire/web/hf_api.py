@@ -1,0 +1,129 @@
+"""Hugging Face papers API: the paths and JSON shapes ``huggingface_hub`` reads.
+
+``HfApi(endpoint=BASE).list_papers(query=...)``, ``.paper_info(id)`` and
+``.list_daily_papers(date=|week=|month=, submitter=, sort=, p=, limit=)`` work against
+this server unchanged. Shapes follow huggingface.co: a paper is camelCase JSON with
+``authors: [{name}]``; a daily-papers item wraps it as ``{"paper": {...}, "publishedAt":
+<when it was put on the list>, "title", "summary", "numComments", "submittedBy"}``.
+Keys without a value are left out, as the Hub does.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+
+from paperwire.store import browse
+from paperwire.store.catalog import StoredPaper
+from paperwire.web.api_common import (
+    ERROR_RESPONSES,
+    JsonErrorRoute,
+    check_offset,
+    check_text,
+    day_start,
+    extra_text,
+    extra_words,
+    find_paper,
+    github_repo,
+    iso_timestamp,
+    project_page,
+    requested_period,
+    submitted_at,
+)
+from paperwire.web.api_v1 import SearchQuery
+from paperwire.web.deps import get_catalog
+
+router = APIRouter(prefix="/api", tags=["Hugging Face compatible"], route_class=JsonErrorRoute,
+                   responses=ERROR_RESPONSES)
+
+MAX_LIMIT = 100
+HF_SORTS = {"publishedAt": "newest", "trending": "trending"}  # Hub name -> catalog order
+EVERY_DAY = (date.min, date.max)
+
+
+def _without_nulls(values: dict) -> dict:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def _user(name: str | None) -> dict | None:
+    # The Hub's user object; paperwire knows only the name, so it fills fullname with it too.
+    return {"user": name, "name": name, "fullname": name, "avatarUrl": "", "type": "user"} if name else None
+
+
+def hf_paper(stored: StoredPaper) -> dict:
+    """A paper as /api/papers/{id} answers it."""
+    paper = stored.paper
+    return _without_nulls({
+        "id": paper.id,
+        "authors": [{"name": name, "hidden": False} for name in paper.authors],
+        "publishedAt": iso_timestamp(day_start(paper.published_date or paper.listing_date)),
+        "submittedOnDailyAt": iso_timestamp(submitted_at(paper)),
+        "submittedOnDailyBy": _user(extra_text(paper, "submitted_by")),
+        "title": paper.display_title,
+        "summary": paper.display_abstract,
+        "upvotes": paper.upvotes,
+        "numComments": stored.num_comments,
+        "ai_summary": extra_text(paper, "ai_summary"),
+        "ai_keywords": extra_words(paper, "ai_keywords") or None,
+        "githubRepo": github_repo(paper),
+        "projectPage": project_page(paper),
+    })
+
+
+def hf_daily_item(stored: StoredPaper) -> dict:
+    """A paper as /api/daily_papers and /api/papers/search list it."""
+    paper = stored.paper
+    inner = hf_paper(stored)
+    inner.pop("numComments", None)  # the Hub puts it beside the paper, not in it
+    return _without_nulls({
+        "paper": inner,
+        "publishedAt": iso_timestamp(submitted_at(paper)),
+        "title": paper.display_title,
+        "summary": paper.display_abstract,
+        "numComments": stored.num_comments,
+        "submittedBy": _user(extra_text(paper, "submitted_by")),
+        "isAuthorParticipating": False,
+    })
+
+
+@router.get("/daily_papers", summary="Daily papers (huggingface_hub list_daily_papers)")
+def daily_papers(
+    request: Request,
+    date: Annotated[str | None, Query(description="Day YYYY-MM-DD.")] = None,
+    week: Annotated[str | None, Query(description="ISO week YYYY-Www.")] = None,
+    month: Annotated[str | None, Query(description="Month YYYY-MM.")] = None,
+    submitter: Annotated[str | None, Query(max_length=100, description="Only papers this user put on the list.")] = None,
+    sort: Annotated[Literal["publishedAt", "trending"], Query(description="publishedAt: newest first.")] = "publishedAt",
+    p: Annotated[int, Query(ge=0, description="Page number, from 0.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Papers per page.")] = 50,
+) -> list[dict]:
+    period = requested_period(date, week, month)
+    start, end = (period.start, period.end) if period else EVERY_DAY
+    offset = check_offset("p", p * limit)
+    catalog = get_catalog(request)
+    if submitter:
+        papers, _ = browse.papers_submitted_by(catalog, check_text("submitter", submitter), start, end,
+                                               sort=HF_SORTS[sort], limit=limit, offset=offset)
+    else:
+        papers, _ = browse.papers_in_period(catalog, start, end, sort=HF_SORTS[sort], limit=limit, offset=offset)
+    return [hf_daily_item(stored) for stored in papers]
+
+
+@router.get("/papers/search", summary="Search papers (huggingface_hub list_papers)")
+def search_papers(
+    request: Request,
+    q: Annotated[str, Query(description="Search text; empty lists the newest papers.")] = "",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Papers to return.")] = 50,
+) -> list[dict]:
+    if not check_text("q", q):
+        papers, _ = browse.papers_in_period(get_catalog(request), *EVERY_DAY, sort="newest", limit=limit)
+        return [hf_daily_item(stored) for stored in papers]
+    results = SearchQuery(q=q).run(request, limit, 0)
+    return [hf_daily_item(hit.paper) for hit in results.hits]
+
+
+@router.get("/papers/{paper_id:path}", summary="One paper (huggingface_hub paper_info)")
+def paper_info(request: Request, paper_id: str) -> dict:
+    return hf_paper(find_paper(request, paper_id))

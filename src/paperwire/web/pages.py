@@ -1,0 +1,247 @@
+"""The HTML pages: a day's papers, trending, search, a paper, categories, authors.
+
+Every handler reads the catalog (and the search service), then renders one template.
+Anonymous pages are cached per worker for a short time and sent with an ETag.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from datetime import date, timedelta
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from paperwire.store import browse
+from paperwire.store.catalog import StoredPaper
+from paperwire.web import exports
+from paperwire.web.periods import PERIOD_KINDS, BadDate, parse_day, period_for
+from paperwire.web.templating import RenderedPage, is_anonymous, page_response, render_page
+
+log = logging.getLogger(__name__)
+router = APIRouter(include_in_schema=False)
+
+DAY_PAGE_SIZE = 50
+LIST_PAGE_SIZE = 30
+SEARCH_PAGE_SIZE = 20
+SIMILAR_COUNT = 6
+TRENDING_WINDOW_DAYS = 30
+SEARCH_SORTS = {"relevance": "Relevance", "newest": "Newest", "upvotes": "Most upvoted"}
+MAX_PAGE = 1000  # deeper pages are not worth a query
+
+
+class PageError(Exception):
+    """Shown to the reader as a friendly error page with this status."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def cached_page(handler):
+    """Serve anonymous readers the worker's cached copy of this URL when it is fresh."""
+
+    @functools.wraps(handler)
+    def wrapper(request: Request, **params):
+        if not is_anonymous(request):
+            result = handler(request, **params)
+            return page_response(request, result, cacheable=False) if isinstance(result, RenderedPage) else result
+        key = f"{request.url.path}?{request.url.query}"
+        cache = request.app.state.page_cache
+        page = cache.get(key)
+        if page is None:
+            page = handler(request, **params)
+            if not isinstance(page, RenderedPage):
+                return page  # a redirect
+            cache.put(key, page)
+        return page_response(request, page)
+
+    return wrapper
+
+
+def _offset(page: int, size: int) -> int:
+    if not 1 <= page <= MAX_PAGE:
+        raise PageError(400, f"page must be between 1 and {MAX_PAGE}")
+    return (page - 1) * size
+
+
+def _pager(page: int, size: int, total: int) -> dict:
+    return {"page": page, "pages": max(1, -(-total // size)), "total": total}
+
+
+def _day(text: str, field: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return parse_day(text)
+    except BadDate as exc:
+        raise PageError(400, f"{field}: {exc}") from None
+
+
+# ---- front page -------------------------------------------------------------------------
+
+@router.get("/")
+@cached_page
+def front(request: Request, date: str = "", period: str = "day", page: int = 1):
+    """The papers of one day (or the week / month around it), most upvoted first."""
+    catalog = request.app.state.catalog
+    if period not in PERIOD_KINDS:
+        raise PageError(400, f"period must be one of {', '.join(PERIOD_KINDS)}")
+    day = _day(date, "date") or browse.latest_listing_date(catalog)
+    if day is None:
+        return render_page(request, "front.html", {"title": "No papers yet", "empty_catalog": True, "feeds": []})
+    shown = period_for(day, period)
+    papers, total = browse.papers_in_period(
+        catalog, shown.start, shown.end, sort="upvotes", limit=DAY_PAGE_SIZE, offset=_offset(page, DAY_PAGE_SIZE)
+    )
+    before, _ = browse.neighbouring_dates(catalog, shown.start)
+    _, after = browse.neighbouring_dates(catalog, shown.end)
+    feeds = [("Papers of " + day.isoformat(), f"/feeds/daily.rss?date={day.isoformat()}")]
+    return render_page(request, "front.html", {
+        "title": shown.label, "period": shown, "papers": papers, "pager": _pager(page, DAY_PAGE_SIZE, total),
+        "previous_day": before, "next_day": after, "feeds": feeds, "rank_offset": _offset(page, DAY_PAGE_SIZE),
+    })
+
+
+@router.get("/trending")
+@cached_page
+def trending(request: Request, page: int = 1):
+    """Recent papers by trending score."""
+    catalog = request.app.state.catalog
+    latest = browse.latest_listing_date(catalog)
+    since = latest - timedelta(days=TRENDING_WINDOW_DAYS) if latest else None
+    papers, total = browse.trending(catalog, since=since, limit=LIST_PAGE_SIZE, offset=_offset(page, LIST_PAGE_SIZE))
+    return render_page(request, "listing.html", {
+        "title": "Trending papers", "heading": "Trending papers",
+        "intro": f"Papers of the last {TRENDING_WINDOW_DAYS} days, most talked about first.",
+        "papers": papers, "pager": _pager(page, LIST_PAGE_SIZE, total), "active": "trending",
+        "feeds": [("Trending papers", "/feeds/trending.rss")],
+    })
+
+
+# ---- search -----------------------------------------------------------------------------
+
+def _category_choices(request: Request) -> list[tuple[str, int]]:
+    # A GROUP BY over every paper: computed once per worker every few minutes.
+    cache = request.app.state.value_cache
+    return cache.get_or_compute("category_counts", lambda: browse.category_counts(request.app.state.catalog))
+
+
+@router.get("/search")
+@cached_page
+def search(request: Request, q: str = "", category: str = "", since: str = "", until: str = "",
+           has_code: bool = False, author: str = "", sort: str = "relevance", page: int = 1):
+    """Search results with highlighted snippets, filters, sort and pages."""
+    if sort not in SEARCH_SORTS:
+        raise PageError(400, f"sort must be one of {', '.join(SEARCH_SORTS)}")
+    since_day, until_day = _day(since, "from"), _day(until, "to")
+    if since_day and until_day and since_day > until_day:
+        raise PageError(400, "the 'from' date is after the 'to' date")
+    context = {
+        "title": f"{q} – search" if q else "Search", "q": q, "category": category, "since": since, "until": until,
+        "has_code": has_code, "author": author, "sort": sort, "sorts": SEARCH_SORTS,
+        "categories": _category_choices(request), "hits": [], "pager": None, "notice": None,
+        "feeds": [(f"Search: {q}", f"/feeds/search.rss?q={quote(q)}")] if q else [], "active": "search",
+    }
+    offset = _offset(page, SEARCH_PAGE_SIZE)
+    if not q.strip():
+        return render_page(request, "search.html", context)
+    service = request.app.state.search
+    try:
+        from paperwire.search import IndexMissing, SearchFilters
+    except ImportError:  # search not installed in this build
+        service = None
+    if service is None:
+        context["notice"] = "Search is not available on this server yet."
+        return render_page(request, "search.html", context, status=503)
+    filters = SearchFilters(
+        categories=(category,) if category else (), since=since_day, until=until_day,
+        authors=(author,) if author else (), has_code=True if has_code else None,
+    )
+    try:
+        results = service.search(q, filters=filters, sort=sort, limit=SEARCH_PAGE_SIZE, offset=offset)
+    except IndexMissing:
+        context["notice"] = "The search index has not been built yet: run `paperwire index` on the server."
+        return render_page(request, "search.html", context, status=503)
+    context.update(hits=results.hits, pager=_pager(page, SEARCH_PAGE_SIZE, results.total), rank_offset=offset)
+    return render_page(request, "search.html", context)
+
+
+# ---- one paper --------------------------------------------------------------------------
+
+def bibtex_for(stored: StoredPaper) -> str:
+    return exports.bibtex(stored.paper)
+
+
+def _similar(request: Request, stored: StoredPaper) -> list:
+    service = request.app.state.search
+    if service is None:
+        return []
+    try:
+        return service.similar(stored.paper.id, limit=SIMILAR_COUNT)
+    except Exception:  # a missing or stale index must not take the paper page down
+        log.warning("similar papers unavailable for %s", stored.paper.id, exc_info=True)
+        return []
+
+
+@router.get("/papers/{paper_id:path}")
+@cached_page
+def paper(request: Request, paper_id: str):
+    """One paper: abstract with math, authors, links, similar papers, BibTeX."""
+    stored = request.app.state.catalog.get(paper_id)
+    if stored is None or stored.deleted:
+        raise PageError(404, f"No paper {paper_id[:80]!r} here. Check the arXiv id, or search for its title.")
+    if stored.paper.id != paper_id:  # 2401.00001v2, an arXiv URL...: one canonical address
+        return RedirectResponse(f"/papers/{quote(stored.paper.id, safe='/')}", status_code=301)
+    return render_page(request, "paper.html", {
+        "title": stored.paper.display_title, "stored": stored, "p": stored.paper,
+        "similar": _similar(request, stored), "bibtex": bibtex_for(stored),
+        "feeds": [(f"New in {c}", f"/feeds/category/{quote(c)}.rss") for c in stored.paper.categories[:1]],
+    })
+
+
+# ---- browsing -----------------------------------------------------------------------------
+
+@router.get("/categories")
+@cached_page
+def categories(request: Request):
+    return render_page(request, "categories.html", {
+        "title": "Categories", "counts": _category_choices(request), "active": "categories", "feeds": [],
+    })
+
+
+@router.get("/categories/{category}")
+@cached_page
+def category(request: Request, category: str, page: int = 1):
+    papers, total = browse.papers_by_category(
+        request.app.state.catalog, category, limit=LIST_PAGE_SIZE, offset=_offset(page, LIST_PAGE_SIZE)
+    )
+    if total == 0:
+        raise PageError(404, f"No papers in category {category[:40]!r}.")
+    return render_page(request, "listing.html", {
+        "title": category, "heading": f"Papers in {category}", "intro": f"{total} papers, newest first.",
+        "papers": papers, "pager": _pager(page, LIST_PAGE_SIZE, total), "active": "categories",
+        "feeds": [(f"New in {category}", f"/feeds/category/{quote(category)}.rss")],
+    })
+
+
+@router.get("/authors/{name:path}")
+@cached_page
+def author(request: Request, name: str, page: int = 1):
+    papers, total = browse.papers_by_author(
+        request.app.state.catalog, name, limit=LIST_PAGE_SIZE, offset=_offset(page, LIST_PAGE_SIZE)
+    )
+    if total == 0:
+        raise PageError(404, f"No papers by {name[:80]!r}.")
+    return render_page(request, "listing.html", {
+        "title": name, "heading": f"Papers by {name}", "intro": f"{total} papers, newest first.",
+        "papers": papers, "pager": _pager(page, LIST_PAGE_SIZE, total), "feeds": [],
+    })
+
+
+@router.get("/healthz")
+def healthz() -> Response:
+    return PlainTextResponse("ok", headers={"Cache-Control": "no-store"})

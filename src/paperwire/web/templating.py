@@ -1,0 +1,100 @@
+"""The Jinja2 environment (autoescaped) and turning a template into a cacheable response."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from fastapi import Request
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.responses import Response
+
+from paperwire.config import Settings
+from paperwire.web import render
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+SESSION_COOKIE = "paperwire_session"  # readers signed in (a later issue) get uncached pages
+PAGE_MAX_AGE_S = 60
+# Pages are ours alone: no inline script, no third-party anything (defence in depth
+# behind escaping).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    body: bytes
+    etag: str
+    status: int
+
+
+def static_versions() -> dict[str, str]:
+    """Each static file's content hash, appended to its URL so it can be cached for a year."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:12] for p in STATIC_DIR.iterdir() if p.is_file()}
+
+
+def make_environment(settings: Settings) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    versions = static_versions()
+    env.globals.update(
+        site_name=settings.site_name,
+        static_url=lambda name: f"/static/{name}?v={versions.get(name, '0')}",
+        url_with=url_with,
+        quote=lambda value: quote(str(value), safe=""),
+    )
+    env.filters.update(
+        math=render.render_text,
+        excerpt=render.render_excerpt,
+        marked=render.marked_html,
+        safe_url=render.safe_url,
+        code_host=render.code_host,
+        isodate=lambda d: d.isoformat() if d else "",
+    )
+    return env
+
+
+def url_with(request: Request, **changes) -> str:
+    """The current URL with some query parameters changed (None or "" removes one)."""
+    params = dict(request.query_params)
+    for name, value in changes.items():
+        if value is None or value == "":
+            params.pop(name, None)
+        else:
+            params[name] = str(value)
+    query = urlencode(params)
+    return request.url.path + (f"?{query}" if query else "")
+
+
+def render_page(request: Request, template: str, context: dict, status: int = 200) -> RenderedPage:
+    body = request.app.state.templates.get_template(template).render(request=request, **context).encode()
+    return RenderedPage(body, '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"', status)
+
+
+def is_anonymous(request: Request) -> bool:
+    return SESSION_COOKIE not in request.cookies and "authorization" not in request.headers
+
+
+def page_response(request: Request, page: RenderedPage, cacheable: bool = True) -> Response:
+    """The page as a response, 304 when the reader's copy is current; shared caches may keep it."""
+    headers = dict(SECURITY_HEADERS)
+    if cacheable and page.status == 200:
+        headers["ETag"] = page.etag
+        headers["Cache-Control"] = f"public, max-age={PAGE_MAX_AGE_S}"
+        if request.headers.get("if-none-match") == page.etag:
+            return Response(status_code=304, headers=headers)
+    else:
+        headers["Cache-Control"] = "no-store"
+    return Response(page.body, status_code=page.status, media_type="text/html; charset=utf-8", headers=headers)

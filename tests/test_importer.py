@@ -1,0 +1,113 @@
+"""`paperwire import`: files of any format into the catalog, safely and repeatably."""
+
+import gzip
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from paperwire import importer
+from paperwire.cli import main
+from paperwire.importer import import_files
+from paperwire.store import Catalog
+
+from conftest import needs_shared
+
+
+def run_cli(settings, *args):
+    return CliRunner().invoke(main, ["--home", str(settings.home), *args], catch_exceptions=False)
+
+
+def test_import_then_reimport_changes_nothing_and_says_so(settings, small_sample_file):
+    first = run_cli(settings, "import", "-q", str(small_sample_file))
+    assert first.exit_code == 0, first.output
+    assert "added 200" in first.output
+    second = run_cli(settings, "import", "-q", str(small_sample_file))
+    assert second.exit_code == 0
+    assert "added 0, updated 0, unchanged 200" in second.output
+    assert "nothing changed" in second.output
+
+
+def test_gzip_is_read_by_content_not_by_name(catalog, tmp_path, sample_lines):
+    path = tmp_path / "papers.data"
+    path.write_bytes(gzip.compress(b"".join(sample_lines[:10])))
+    [report] = import_files(catalog, [path], progress=False)
+    assert (report.format, report.result.added) == ("arxiv-jsonl", 10)
+
+
+def test_bad_records_are_reported_with_file_and_line_and_the_rest_imports(settings, tmp_path, sample_lines):
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(sample_lines[0] + b'{"id": "2601.99999", "title": \n' + sample_lines[1]
+                     + b'{"id": "2601.99998", "title": "", "abstract": "x"}\n')
+    result = run_cli(settings, "import", "-q", str(path))
+    assert result.exit_code == 1
+    assert "added 2" in result.output
+    assert f"{path}:line 2" in result.output
+    assert f"{path}:line 4" in result.output and "title" in result.output
+    stats = run_cli(settings, "stats")
+    assert f"{path}:line 2" in stats.output
+
+
+def test_a_file_in_no_known_format_is_refused_with_the_formats_named(settings, tmp_path):
+    path = tmp_path / "image.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    result = run_cli(settings, "import", "-q", str(path))
+    assert result.exit_code == 1
+    assert "cannot tell the format" in result.output and "--format" in result.output
+
+
+def test_a_damaged_gzip_keeps_what_came_before_the_damage(catalog, tmp_path, sample_lines, monkeypatch):
+    monkeypatch.setattr(importer, "BATCH_SIZE", 50)
+    data = gzip.compress(b"".join(sample_lines))
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) * 2 // 3])
+    [report] = import_files(catalog, [path], progress=False)
+    assert report.errors and "cannot read past record" in report.errors[-1][1]
+    assert 0 < catalog.count() < 200
+
+
+def test_an_interrupted_import_keeps_committed_batches_and_a_rerun_completes_it(catalog: Catalog, small_sample_file,
+                                                                                 monkeypatch):
+    monkeypatch.setattr(importer, "BATCH_SIZE", 50)
+    real_store = Catalog.store
+    calls = []
+
+    def crash_on_third_batch(self, items):
+        calls.append(len(items))
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_store(self, items)
+
+    monkeypatch.setattr(Catalog, "store", crash_on_third_batch)
+    with pytest.raises(KeyboardInterrupt):
+        import_files(catalog, [small_sample_file], progress=False)
+    assert catalog.count() == 100
+    assert catalog.stats()["runs"][0]["status"] == "interrupted"
+
+    monkeypatch.setattr(Catalog, "store", real_store)
+    [report] = import_files(catalog, [small_sample_file], progress=False)
+    assert (report.result.added, report.result.unchanged) == (100, 100)
+    assert catalog.count() == 200
+
+
+def test_stats_show_papers_by_source_category_and_month(settings, small_sample_file):
+    run_cli(settings, "import", "-q", str(small_sample_file))
+    output = run_cli(settings, "stats").output
+    assert "papers: 200" in output
+    assert "arxiv-jsonl" in output
+    assert "2026-06" in output
+    assert "cs." in output or "astro-ph" in output
+
+
+def test_every_command_has_help_with_examples():
+    for command in ([], ["import"], ["stats"]):
+        result = CliRunner().invoke(main, [*command, "--help"])
+        assert result.exit_code == 0
+    assert "Examples" in CliRunner().invoke(main, ["import", "--help"]).output
+
+
+def test_the_four_seed_captures_give_453_unique_papers(catalog):
+    seeds = sorted(needs_shared("seeds").glob("*.txt"))
+    [*reports] = import_files(catalog, seeds, progress=False)
+    assert sum(r.read for r in reports) == 509
+    assert catalog.count() == 453

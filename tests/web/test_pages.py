@@ -1,0 +1,227 @@
+"""The pages as a reader gets them: status, what they show, escaping, errors, caching, gzip."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from paperwire.web.render import render_excerpt, render_text
+
+HOSTILE_ID = "2607.99001"  # title: <script>alert(1)</script> & $x<y$
+
+
+def search_ready() -> None:
+    try:
+        from paperwire.search import SearchService  # noqa: F401
+    except ImportError:
+        pytest.skip("paperwire.search (SearchService) is not available in this checkout")
+
+
+def assert_no_live_markup(body: str) -> None:
+    """Hostile text shows as text: no script, no injected tag or handler, no javascript: link."""
+    assert "<script>alert" not in body
+    assert "<img src=x" not in body
+    assert not re.search(r"""href=["']?\s*javascript:""", body, re.IGNORECASE)
+    assert "onerror=alert" not in body.replace("onerror=alert(2)&gt;", "")
+
+
+# ---- front page -------------------------------------------------------------------------
+
+def test_front_page_shows_the_latest_day_most_upvoted_first(app_client):
+    response = app_client.get("/")
+    assert response.status_code == 200
+    body = response.text
+    assert "Wednesday, 1 July 2026" in body
+    ids = re.findall(r'<h2 class="title"><a href="/papers/([^"]+)"', body)
+    assert ids[0] == "2607.99002"  # 40 upvotes, the others none
+    assert HOSTILE_ID in ids
+    assert "17 papers" in body  # 14 sample papers and 3 hostile ones
+    assert 'href="/?date=2026-06-30"' in body  # previous day with papers
+    assert "Next day" not in body  # nothing after the sample's last day
+
+
+def test_card_shows_authors_categories_excerpt_comments_and_code(app_client):
+    body = app_client.get("/").text
+    card = body[body.index(f'href="/papers/{HOSTILE_ID}"'):][:4000]
+    assert "Zoë Ångström" in card and 'href="/authors/Zo%C3%AB%20%C3%85ngstr%C3%B6m"' in card
+    assert 'href="/categories/cs.CR"' in card
+    assert "0 comments" in card
+    assert 'href="https://github.com/example/hostile-code"' in card
+
+
+def test_previous_and_next_days_skip_days_without_papers(app_client):
+    body = app_client.get("/?date=2026-06-29").text
+    assert "Monday, 29 June 2026" in body
+    assert 'href="/?date=2026-06-26"' in body and 'href="/?date=2026-06-30"' in body
+    empty = app_client.get("/?date=2026-06-27")
+    assert empty.status_code == 200
+    assert "No papers were listed on this day" in empty.text
+    assert 'href="/?date=2026-06-26"' in empty.text and 'href="/?date=2026-06-29"' in empty.text
+
+
+def test_week_and_month_views(app_client):
+    week = app_client.get("/?date=2026-07-01&period=week").text
+    assert "Week 27, 2026" in week and "46 papers" in week  # 29 Jun, 30 Jun, 1 Jul
+    assert 'href="/?date=2026-06-26&amp;period=week"' in week
+    month = app_client.get("/?date=2026-06-10&period=month").text
+    assert "June 2026" in month and "43 papers" in month  # 26, 29, 30 Jun: 3 x 14 and a hostile one
+
+
+@pytest.mark.parametrize("url", ["/?date=2026-13-01", "/?date=yesterday", "/?period=year", "/?page=0", "/?page=x",
+                                 "/search?q=x&since=bad", "/search?q=x&sort=random"])
+def test_bad_parameters_give_a_friendly_400(app_client, url):
+    response = app_client.get(url)
+    assert response.status_code == 400
+    assert "That request is not quite right" in response.text
+    assert "Traceback" not in response.text and "File \"" not in response.text
+
+
+# ---- paper page -------------------------------------------------------------------------
+
+def test_paper_page_shows_everything_a_reader_needs(app_client):
+    response = app_client.get("/papers/2607.99002")
+    assert response.status_code == 200
+    body = response.text
+    assert "<math" in body and "<mfrac>" in body  # title math rendered
+    assert "\u211d" in body  # \mathbb{R}
+    assert 'href="https://arxiv.org/abs/2607.99002"' in body and 'href="https://arxiv.org/pdf/2607.99002"' in body
+    assert "Émile Durand" in body and "李小龙" in body
+    assert "🚀" in body
+    assert "@misc{" in body and "eprint = {2607.99002}" in body  # BibTeX to copy
+    assert 'id="upvotes"' in body and 'id="comments"' in body
+    assert "$\\frac{1}{$" in body  # a span that cannot be converted stays as text
+
+
+def test_paper_with_version_or_url_redirects_to_its_page(app_client):
+    for asked in ("/papers/2607.99002v3", "/papers/arXiv:2607.99002"):
+        response = app_client.get(asked, follow_redirects=False)
+        assert response.status_code == 301, asked
+        assert response.headers["location"] == "/papers/2607.99002"
+
+
+def test_unknown_paper_is_a_friendly_404(app_client):
+    response = app_client.get("/papers/2401.99999")
+    assert response.status_code == 404
+    assert "Not found" in response.text and "2401.99999" in response.text
+    assert app_client.get("/no/such/page").status_code == 404
+
+
+def test_long_abstract_is_cut_on_cards_and_whole_on_its_page(app_client):
+    card = app_client.get("/").text
+    start = card.index('href="/papers/2607.99003"')
+    assert "…" in card[start:start + 3000]
+    page = app_client.get("/papers/2607.99003").text
+    assert page.count("Long abstract text that goes on and on.") > 100
+
+
+# ---- hostile data -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", ["/", f"/papers/{HOSTILE_ID}", "/papers/2607.99004", "/?date=2026-06-30",
+                                 "/categories/cs.CR", "/authors/%3Cimg%20src%3Dx%20onerror%3Dalert(2)%3E"])
+def test_hostile_titles_and_abstracts_show_as_text(app_client, url):
+    response = app_client.get(url)
+    assert response.status_code == 200
+    assert_no_live_markup(response.text)
+
+
+def test_hostile_title_is_escaped_and_its_math_rendered(app_client):
+    body = app_client.get(f"/papers/{HOSTILE_ID}").text
+    assert "<h1>&lt;script&gt;alert(1)&lt;/script&gt; &amp; <span class=\"math\"" in body
+    assert "<mo>&lt;</mo>" in body  # x<y as MathML
+    assert "&lt;/textarea&gt;" in app_client.get("/papers/2607.99004").text
+
+
+def test_render_helpers_escape_everything_outside_math():
+    assert render_text("<b>&</b>") == "&lt;b&gt;&amp;&lt;/b&gt;"
+    assert render_text("costs $5 and $10") == "costs $5 and $10"
+    math = render_text(r"$\href{javascript:alert(1)}{x}$")
+    assert "<math" in math and "javascript" not in math.split('title="')[0] + math.split('">', 1)[1]
+    assert "<mi>x</mi>" in render_text(r"\(x\)")
+    assert render_excerpt("word " * 200, 50).endswith("…")
+    cut = render_excerpt("a" * 40 + r" $\alpha + \beta + \gamma$ tail", 45)
+    assert "\\alpha" not in cut.replace('title="$\\alpha', "")  # never cut inside math
+
+
+# ---- other pages ------------------------------------------------------------------------
+
+def test_trending_lists_recent_papers(app_client):
+    response = app_client.get("/trending")
+    assert response.status_code == 200
+    assert "Trending papers" in response.text
+    assert '<link rel="alternate" type="application/rss+xml" title="Trending papers" href="/feeds/trending.rss">' \
+        in response.text
+
+
+def test_browse_by_category_and_author(app_client):
+    categories = app_client.get("/categories").text
+    assert 'href="/categories/cs.CR"' in categories
+    crypto = app_client.get("/categories/cs.CR")
+    assert crypto.status_code == 200 and HOSTILE_ID in crypto.text
+    assert 'href="/feeds/category/cs.CR.rss"' in crypto.text
+    assert app_client.get("/categories/no.SUCH").status_code == 404
+    author = app_client.get("/authors/zoe angstrom")  # case and accents ignored
+    assert author.status_code == 200 and HOSTILE_ID in author.text
+
+
+def test_every_page_has_the_search_box(app_client):
+    for url in ("/", "/trending", "/categories", f"/papers/{HOSTILE_ID}", "/search"):
+        assert '<label for="site-search"' in app_client.get(url).text, url
+
+
+def test_search_page_without_words_shows_the_form(app_client):
+    body = app_client.get("/search").text
+    for label in ('for="category"', 'for="since"', 'for="until"', 'for="has_code"', 'for="sort"'):
+        assert label in body
+
+
+def test_search_results_have_highlights_filters_and_pages(app_client):
+    search_ready()
+    response = app_client.get("/search?q=learning")
+    assert response.status_code == 200
+    body = response.text
+    assert "<mark>" in body
+    assert 'href="/feeds/search.rss?q=learning"' in body
+    filtered = app_client.get("/search?q=alert&category=cs.CR").text
+    assert HOSTILE_ID in filtered
+    assert_no_live_markup(filtered)
+    assert "1 result" in app_client.get("/search?q=alert&has_code=true&category=cs.CR").text
+    newest = app_client.get("/search?q=learning&sort=newest").text
+    days = re.findall(r'<time datetime="([\d-]+)"', newest)
+    assert days == sorted(days, reverse=True)
+
+
+# ---- serving ----------------------------------------------------------------------------
+
+def test_pages_are_cacheable_with_etags(app_client):
+    first = app_client.get("/")
+    assert first.headers["cache-control"].startswith("public, max-age=")
+    etag = first.headers["etag"]
+    again = app_client.get("/", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.content
+    assert app_client.get("/papers/2401.99999").headers["cache-control"] == "no-store"
+
+
+def test_signed_in_readers_get_uncached_pages(app_client):
+    response = app_client.get("/", headers={"Cookie": "paperwire_session=x"})
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_static_assets_are_local_and_cached(app_client):
+    body = app_client.get("/").text
+    css = re.search(r'href="(/static/style\.css\?v=\w+)"', body).group(1)
+    assert "//" not in re.sub(r"https://(arxiv\.org|github\.com)[^\"]*", "", body).split("<body>")[0]
+    response = app_client.get(css)
+    assert response.status_code == 200 and "immutable" in response.headers["cache-control"]
+    assert app_client.get(css, headers={"If-None-Match": response.headers["etag"]}).status_code == 304
+
+
+def test_responses_are_gzipped(app_client):
+    response = app_client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+
+
+def test_feeds_are_advertised(app_client):
+    front = app_client.get("/?date=2026-06-30").text
+    assert '<link rel="alternate" type="application/rss+xml" title="Papers of 2026-06-30" ' \
+           'href="/feeds/daily.rss?date=2026-06-30">' in front
