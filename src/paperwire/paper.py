@@ -30,6 +30,8 @@ _CODE_LINK = re.compile(
     r"""(?:/[^\s<>"'\)\]\},;]*)?""",
     re.IGNORECASE,
 )
+# Cheap pre-check: the link pattern backtracks on every word, and most texts have no link.
+_CODE_HOST_HINT = re.compile(r"git(?:hub|lab)|huggingface", re.IGNORECASE)
 _WS = re.compile(r"\s+")
 
 
@@ -110,7 +112,9 @@ def find_code_links(*texts: str | None) -> list[str]:
     """Links to code or project pages (github, gitlab, huggingface, *.github.io) in free text."""
     links: list[str] = []
     for text in texts:
-        for match in _CODE_LINK.finditer(text or ""):
+        if not text or not _CODE_HOST_HINT.search(text):
+            continue
+        for match in _CODE_LINK.finditer(text):
             url = match.group(0).rstrip(".:")
             if not url.lower().startswith("http"):
                 url = "https://" + url

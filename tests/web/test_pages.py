@@ -225,3 +225,35 @@ def test_feeds_are_advertised(app_client):
     front = app_client.get("/?date=2026-06-30").text
     assert '<link rel="alternate" type="application/rss+xml" title="Papers of 2026-06-30" ' \
            'href="/feeds/daily.rss?date=2026-06-30">' in front
+
+
+def test_a_failure_shows_a_friendly_500_without_a_trace(app_client, web_app, monkeypatch):
+    def broken(paper_id):
+        raise RuntimeError("database exploded at /secret/path")
+
+    monkeypatch.setattr(web_app.state.catalog, "get", broken)
+    response = app_client.get("/papers/2607.99003?fresh=1")
+    assert response.status_code == 500
+    assert "Something broke on our side" in response.text
+    assert "exploded" not in response.text and "Traceback" not in response.text
+
+
+def test_app_factory_reads_the_home_from_the_environment(web_home, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from paperwire.web.app import create_app
+
+    monkeypatch.setenv("PAPERWIRE_HOME", str(web_home.home))
+    with TestClient(create_app()) as client:
+        assert client.get("/healthz").text == "ok"
+        assert client.app.state.settings.home == web_home.home
+
+
+def test_serve_and_demo_commands_document_themselves():
+    from click.testing import CliRunner
+
+    from paperwire.cli import main
+
+    for command in ("serve", "demo"):
+        result = CliRunner().invoke(main, [command, "--help"])
+        assert result.exit_code == 0 and "--workers" in result.output and "Examples:" in result.output

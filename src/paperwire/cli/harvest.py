@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from typing import Callable
 
 import click
 
@@ -82,7 +83,7 @@ def harvest_oai_command(app: AppContext, set_spec: str | None, from_date, until,
         click.echo(f"page {report.pages}: {len(page.items)} records, {report.read}{of} so far ({more})", err=True)
 
     with _client(app, quiet) as client:
-        report = harvest_oai(app.catalog, client, query, on_page=progress)
+        report = _interruptible(lambda: harvest_oai(app.catalog, client, query, on_page=progress))
     _finish(report)
 
 
@@ -122,7 +123,7 @@ def harvest_api_command(app: AppContext, search_query: str, max_results: int, pa
             click.echo(f"page {report.pages}: {len(page.items)} results, {report.read}{of} so far", err=True)
 
     with _client(app, quiet) as client:
-        report = harvest_api(app.catalog, client, query, on_page=progress)
+        report = _interruptible(lambda: harvest_api(app.catalog, client, query, on_page=progress))
     _finish(report)
 
 
@@ -148,7 +149,8 @@ def harvest_rss_command(app: AppContext, categories: str, quiet: bool) -> None:
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="CATEGORIES") from None
     with _client(app, quiet) as client:
-        report = harvest_rss(app.catalog, client, FeedQuery(app.settings.arxiv_rss_url, categories))
+        report = _interruptible(lambda: harvest_rss(app.catalog, client, FeedQuery(app.settings.arxiv_rss_url,
+                                                                                   categories)))
     _finish(report)
 
 
@@ -160,6 +162,15 @@ def _client(app: AppContext, quiet: bool):
             click.echo(f"  {why}: waiting {seconds:.0f} s", err=True)
 
     return PoliteClient(app.settings.request_interval_s, on_wait=tell_wait)
+
+
+def _interruptible(harvest_call: Callable[[], HarvestReport]) -> HarvestReport:
+    try:
+        return harvest_call()
+    except KeyboardInterrupt:
+        click.echo("interrupted: pages stored so far are kept; rerun the same command to go on "
+                   "(an OAI harvest resumes from its saved token)", err=True)
+        sys.exit(2)
 
 
 def _day(value) -> date | None:
