@@ -8,6 +8,7 @@ stable id, so every source agrees on what a paper looks like.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 import unicodedata
@@ -26,13 +27,18 @@ _ID_PREFIXES = re.compile(
 # An arXiv category: cs.CL, astro-ph.GA, hep-th, math-ph, q-bio.NC, stat.ML.
 _CATEGORY = re.compile(r"^[a-z][a-z\-]*(?:\.[A-Za-z\-]{2,})?$")
 _CODE_LINK = re.compile(
-    r"""(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co|[\w\-]+\.github\.io)"""
+    # The look-behind lets "name.github.io" start only at a word's start (no quadratic backtracking).
+    r"""(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co|(?<![\w\-.])[\w\-]+\.github\.io)"""
     r"""(?:/[^\s<>"'\)\]\},;]*)?""",
     re.IGNORECASE,
 )
 # Cheap pre-check: the link pattern backtracks on every word, and most texts have no link.
 _CODE_HOST_HINT = re.compile(r"git(?:hub|lab)|huggingface", re.IGNORECASE)
 _WS = re.compile(r"\s+")
+# Punctuation, symbols, combining accents (not \w) and "_": what title_key drops.
+_NOT_WORD = re.compile(r"[^\w\s]|_")
+# Zero-width (non-)joiners hold emoji and Indic script together: not noise.
+_JOINERS = "\u200c\u200d"
 
 
 class InvalidPaper(ValueError):
@@ -68,15 +74,15 @@ def clean_text(text: str | None) -> str:
     """Display form: NFC, no control characters, line breaks and runs of spaces folded."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
-    return _WS.sub(" ", text).strip()
+    text = _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if not text.isprintable():  # rare: only then pay for a per-character pass
+        text = _WS.sub(" ", "".join(ch if ch.isprintable() or ch in _JOINERS else " " for ch in text)).strip()
+    return text
 
 
 def title_key(title: str) -> str:
     """What two spellings of one title share: case, accents, punctuation and spacing removed."""
-    text = unicodedata.normalize("NFKD", title or "").casefold()
-    text = "".join(ch for ch in text if ch.isalnum() or ch.isspace())
+    text = _NOT_WORD.sub("", unicodedata.normalize("NFKD", title or "").casefold())
     return _WS.sub(" ", text).strip()
 
 
@@ -173,7 +179,7 @@ class Paper:
     def pdf_url(self) -> str | None:
         return pdf_url(self.arxiv_id) if self.arxiv_id else None
 
-    @property
+    @functools.cached_property
     def title_key(self) -> str:
         return title_key(self.title)
 
@@ -209,12 +215,14 @@ def make_paper(
     authors_parsed: Iterable[Iterable[str]] = (),
     comment: str | None = None,
     code_links: Iterable[str] = (),
+    local_id: str | None = None,
     **fields: Any,
 ) -> Paper:
     """Build a Paper from whatever a source gives, normalising as every source must.
 
     ``arxiv_id`` may carry a version (``2601.01234v3``); it wins over a ``version`` field
-    only when that field is absent.
+    only when that field is absent. ``local_id`` is a source's own id for a paper with no
+    arXiv id (``beir:4983``); without either, the id derives from the title.
     """
     title = (title or "").strip()
     if not clean_text(title):
@@ -225,7 +233,7 @@ def make_paper(
         version = version or id_version
         paper_id = canonical
     else:
-        canonical, paper_id = None, title_id(title)
+        canonical, paper_id = None, local_id or title_id(title)
     cats, classes = split_categories(categories)
     primary = primary_category if primary_category else (cats[0] if cats else None)
     if primary and primary not in cats and _CATEGORY.match(primary):

@@ -6,7 +6,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from paperwire.paper import BadRecord, Paper, title_id
+from paperwire.paper import BadRecord, Paper
 from paperwire.sources import beir
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -17,9 +17,9 @@ def parse_bytes(data: bytes, origin: str = "corpus.jsonl") -> list:
     return list(beir.parse(io.BytesIO(data), origin))
 
 
-def test_documents_get_title_ids_and_keep_their_beir_id():
+def test_documents_are_known_by_their_beir_id():
     first, second, _ = parse_bytes((FIXTURES / "beir_corpus.jsonl").read_bytes())
-    assert first.id == title_id(first.title) and first.id.startswith("pw-")
+    assert first.id == "beir:4983"
     assert first.arxiv_id is None
     assert first.extra == {"beir_id": "4983"}
     assert second.abstract.startswith("Myelodysplastic syndromes (MDS)")
@@ -65,5 +65,5 @@ def test_scifact_corpus_parses_whole():
         items = list(beir.parse(stream, "scifact"))
     assert len(items) == 5_183 and all(isinstance(item, Paper) for item in items)
     assert len({item.extra["beir_id"] for item in items}) == 5_183
-    # Title ids merge documents with the same title ("Summary" x3, "Corresponding author:" x2).
-    assert len({item.id for item in items}) == 5_180
+    # Documents sharing a title ("Summary" x3, "Corresponding author:" x2) stay apart.
+    assert len({item.id for item in items}) == 5_183

@@ -1,0 +1,23 @@
+"""Hybrid keyword + semantic search over the catalog, similar papers, and their indexes.
+
+    service = SearchService(settings, catalog)
+    results = service.search('matryoshka cat:cs.CL since:2026-01-01 -"sparse autoencoder"')
+    build_indexes(settings, catalog)          # incremental; rebuild=True starts over
+"""
+
+from paperwire.search.indexer import IndexBusy, IndexReport, build_indexes
+from paperwire.search.query import ParsedQuery, SearchFilters, parse_query
+from paperwire.search.service import Hit, IndexMissing, SearchResults, SearchService
+
+__all__ = [
+    "Hit",
+    "IndexBusy",
+    "IndexMissing",
+    "IndexReport",
+    "ParsedQuery",
+    "SearchFilters",
+    "SearchResults",
+    "SearchService",
+    "build_indexes",
+    "parse_query",
+]

@@ -94,7 +94,10 @@ class Embedder:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 import torch
+                import transformers
                 from transformers import AutoModel, AutoTokenizer
+
+                transformers.utils.logging.disable_progress_bar()
 
                 directory = model_dir()
                 verify_weights(directory)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import tantivy
 
@@ -164,6 +164,3 @@ class KeywordIndex:
             return exact
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, exact), (tantivy.Occur.Should, loose)])
 
-
-def iter_doc_ids(hits: Iterable[tuple[int, float]]) -> list[int]:
-    return [doc_id for doc_id, _ in hits]

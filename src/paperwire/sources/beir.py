@@ -1,9 +1,8 @@
 """A BEIR corpus (``corpus.jsonl``): JSON lines ``{"_id", "title", "text", "metadata"}``.
 
-BEIR documents carry no arXiv id, so each Paper gets a title-derived id and keeps the
-BEIR ``_id`` in ``extra["beir_id"]`` (what qrels refer to). Two documents with the same
-normalised title therefore share a Paper id (SciFact has 5,183 documents but only 5,180
-distinct titles); evaluation code should map results back through ``beir_id``.
+BEIR documents carry no arXiv id, so each Paper's id is ``beir:<_id>`` (documents that
+share a title stay apart: SciFact has 5,183 documents but only 5,180 distinct titles), and
+the BEIR ``_id`` (what qrels refer to) is also kept in ``extra["beir_id"]``.
 """
 
 from __future__ import annotations
@@ -52,4 +51,4 @@ def paper_from_record(record: dict) -> Paper:
     metadata = record.get("metadata")
     if isinstance(metadata, dict) and metadata:
         extra["beir_metadata"] = metadata
-    return make_paper(title=title, abstract=text, extra=extra, source=FORMAT)
+    return make_paper(title=title, abstract=text, local_id=f"beir:{beir_id}", extra=extra, source=FORMAT)

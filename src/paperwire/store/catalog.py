@@ -49,6 +49,8 @@ class BatchResult:
 
 def name_key(name: str) -> str:
     """Author names compare without case or accents: "Kaiming He" == "kaiming he"."""
+    if name.isascii():  # the common case, without a per-character pass
+        return " ".join(name.casefold().split())
     decomposed = unicodedata.normalize("NFKD", name).casefold()
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
@@ -121,6 +123,7 @@ class Catalog:
         existing = self._existing_for(conn, incoming)
 
         inserts: list[Paper] = []
+        rewritten: list[tuple[int, Paper]] = []
         for paper in incoming:
             found = existing.get(paper.id) or existing.get(("title", paper.title_key, paper.arxiv_id is None))
             if found is None:
@@ -131,22 +134,21 @@ class Catalog:
             if merged is current:
                 result.unchanged += 1
                 continue
-            row = paper_to_row(merged)
-            conn.execute(
-                update(papers).where(papers.c.doc_id == doc_id).values(**row, revision=revision, deleted=False)
-            )
-            self._write_children(conn, doc_id, merged, replace=True)
-            existing[merged.id] = (doc_id, merged)
-            result.updated += 1
+            conn.execute(update(papers).where(papers.c.doc_id == doc_id)
+                         .values(**paper_to_row(merged), revision=revision, deleted=False))
+            rewritten.append((doc_id, merged))
+        result.updated += len(rewritten)
 
         if inserts:
             rows = [dict(paper_to_row(p), revision=revision, imported_at=now, deleted=False) for p in inserts]
-            returned = conn.execute(
-                insert(papers).returning(papers.c.doc_id, sort_by_parameter_order=True), rows
-            ).scalars().all()
-            for doc_id, paper in zip(returned, inserts):
-                self._write_children(conn, doc_id, paper, replace=False)
+            # A plain executemany, then one look-up: SQLite cannot batch INSERT ... RETURNING.
+            conn.execute(insert(papers), rows)
+            doc_ids = {}
+            for chunk in _chunks([p.id for p in inserts], 500):
+                doc_ids.update(conn.execute(select(papers.c.id, papers.c.doc_id).where(papers.c.id.in_(chunk))).all())
             result.added += len(inserts)
+            rewritten += [(doc_ids[p.id], p) for p in inserts]
+        self._write_children(conn, rewritten)
 
         for deletion in deletions:
             changed = conn.execute(
@@ -159,34 +161,35 @@ class Catalog:
         return result
 
     def _existing_for(self, conn: Connection, incoming: list[Paper]) -> dict:
-        """Stored papers the batch may merge into: by id, and by title across identities."""
+        """Stored papers the batch may merge into: by id, else by title across identities."""
         found: dict = {}
-        ids = [p.id for p in incoming]
-        keys = list({p.title_key for p in incoming})
-        for chunk in _chunks(ids, 500):
+        for chunk in _chunks([p.id for p in incoming], 500):
             for row in conn.execute(select(papers).where(papers.c.id.in_(chunk))):
                 found[row.id] = (row.doc_id, row_to_paper(row))
-        for chunk in _chunks(keys, 500):
+        unmatched_keys = list({p.title_key for p in incoming if p.id not in found})
+        for chunk in _chunks(unmatched_keys, 500):
             for row in conn.execute(select(papers).where(papers.c.title_key.in_(chunk))):
                 # A title-only paper looks for an arXiv one of that title, and the reverse.
                 lookup = ("title", row.title_key, row.arxiv_id is not None)
                 found.setdefault(lookup, (row.doc_id, row_to_paper(row)))
         return found
 
-    def _write_children(self, conn: Connection, doc_id: int, paper: Paper, replace: bool) -> None:
-        if replace:
-            conn.execute(delete(paper_categories).where(paper_categories.c.doc_id == doc_id))
-            conn.execute(delete(paper_authors).where(paper_authors.c.doc_id == doc_id))
-        if paper.categories:
-            conn.execute(insert(paper_categories), [
-                {"doc_id": doc_id, "category": c, "is_primary": c == paper.primary_category}
-                for c in paper.categories
-            ])
-        if paper.authors:
-            conn.execute(insert(paper_authors), [
-                {"doc_id": doc_id, "position": i, "name": a, "name_key": name_key(a)}
-                for i, a in enumerate(paper.authors)
-            ])
+    def _write_children(self, conn: Connection, stored: list[tuple[int, Paper]]) -> None:
+        """(Re)write the category and author rows of freshly stored papers, in bulk."""
+        if not stored:
+            return
+        doc_ids = [doc_id for doc_id, _ in stored]
+        for chunk in _chunks(doc_ids, 500):
+            conn.execute(delete(paper_categories).where(paper_categories.c.doc_id.in_(chunk)))
+            conn.execute(delete(paper_authors).where(paper_authors.c.doc_id.in_(chunk)))
+        categories = [{"doc_id": doc_id, "category": c, "is_primary": c == paper.primary_category}
+                      for doc_id, paper in stored for c in paper.categories]
+        authors = [{"doc_id": doc_id, "position": i, "name": a, "name_key": name_key(a)}
+                   for doc_id, paper in stored for i, a in enumerate(paper.authors)]
+        if categories:
+            conn.execute(insert(paper_categories), categories)
+        if authors:
+            conn.execute(insert(paper_authors), authors)
 
     # ---- reading -------------------------------------------------------------------------
 

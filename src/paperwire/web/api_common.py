@@ -160,9 +160,9 @@ INDEX_MISSING = "the search index has not been built yet: run `paperwire index` 
 def search_service(request: Request):
     """The app's SearchService, or 503 when search is not part of this server."""
     service = get_search(request)
-    try:
-        import paperwire.search  # noqa: F401 (the service needs it; a build may lack it)
-    except ImportError:
+    try:  # callers import these from paperwire.search once this has answered
+        from paperwire.search import IndexMissing, SearchFilters  # noqa: F401
+    except ImportError:  # a build without search
         service = None
     if service is None:
         raise ApiError(503, "search is not available on this server")

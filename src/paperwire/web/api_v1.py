@@ -45,6 +45,7 @@ from paperwire.web.deps import get_catalog, get_settings
 
 router = APIRouter(prefix="/api/v1", tags=["papers"], route_class=JsonErrorRoute, responses=ERROR_RESPONSES)
 
+SEARCH_MAX_OFFSET = 1000  # the search service ranks this deep at most (search.service.MAX_DEPTH)
 TRENDING_WINDOW_DAYS = 30  # as the trending page: papers of the last month of listings
 MAX_LIMIT = 100
 
@@ -190,9 +191,11 @@ class SearchQuery:
 
         filters = SearchFilters(categories=self.categories, primary_only=self.primary_only, since=self.since,
                                 until=self.until, authors=self.authors, has_code=self.has_code)
+        if offset > SEARCH_MAX_OFFSET:
+            raise bad_parameter("offset", f"search results beyond the first {SEARCH_MAX_OFFSET} are not served")
         try:
-            return service.search(self.text, filters=filters, sort=self.sort, limit=limit,
-                                  offset=check_offset("offset", offset), mode=self.mode)
+            return service.search(self.text, filters=filters, sort=self.sort, limit=limit, offset=offset,
+                                  mode=self.mode)
         except IndexMissing:
             raise ApiError(503, INDEX_MISSING) from None
 
@@ -201,7 +204,7 @@ class SearchQuery:
 def search(request: Request, query: Annotated[SearchQuery, Depends()], limit: Limit = 20, offset: Offset = 0):
     results = query.run(request, limit, offset)
     settings = get_settings(request)
-    return {"query": results.query, "items": [hit_out(settings, h) for h in results.hits],
+    return {"query": query.text, "items": [hit_out(settings, h) for h in results.hits],
             **page_links(request, results.total, limit, offset)}
 
 

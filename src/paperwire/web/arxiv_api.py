@@ -34,7 +34,7 @@ MEDIA_TYPE = "application/atom+xml; charset=utf-8"
 MAX_RESULTS = 2000  # arXiv's page limit
 MAX_START = 30_000  # arXiv serves no further
 DEFAULT_MAX_RESULTS = 10
-RELEVANCE_POOL = 500  # ranked candidates asked of the search service; the rest follow by date
+RELEVANCE_POOL = 200  # ranked candidates asked of the search service (its page limit); the rest by date
 SORTS = {"relevance", "lastUpdatedDate", "submittedDate"}
 _EPOCH = date(1970, 1, 1)
 
@@ -62,14 +62,14 @@ router = APIRouter(tags=["arXiv compatible"], route_class=AtomErrorRoute)
 
 
 def _atom(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attributes)
+    element = etree.SubElement(parent, f"{{{ATOM_NS}}}{tag}", {k: clean_text(v) for k, v in attributes.items()})
     if text is not None:
         element.text = clean_text(text)
     return element
 
 
 def _arxiv(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{ARXIV_NS}}}{tag}", attributes)
+    element = etree.SubElement(parent, f"{{{ARXIV_NS}}}{tag}", {k: clean_text(v) for k, v in attributes.items()})
     if text is not None:
         element.text = clean_text(text)
     return element
@@ -141,8 +141,9 @@ def _int_param(request: Request, name: str, default: int, maximum: int) -> int:
     return value
 
 
-def _relevance_page(request: Request, tree, ids: list[str] | None, start: int, count: int):
-    """Matches ranked by the search service's order for the query's words, then newest first."""
+def _relevance_page(request: Request, tree, ids: list[str] | None, start: int, count: int, ascending: bool):
+    """Matches ranked by the search service's order for the query's words, then newest first
+    (reversed for sortOrder=ascending)."""
     catalog = get_catalog(request)
     matched = browse.doc_ids_matching(catalog, tree, ids=ids)
     words = ranking_words(tree)
@@ -160,6 +161,8 @@ def _relevance_page(request: Request, tree, ids: list[str] | None, start: int, c
     first = [doc for doc in ranked if doc in matched_set]
     seen = set(first)
     ordered = first + [doc for doc in matched if doc not in seen]
+    if ascending:
+        ordered.reverse()
     return catalog.by_doc_ids(ordered[start:start + count]), len(ordered)
 
 
@@ -194,7 +197,7 @@ def query(request: Request) -> Response:
         in_order = [s for s in found if s is not None and not s.deleted]  # arXiv keeps id_list order
         papers, total = in_order[start:start + count], len(in_order)
     elif sort_by == "relevance":
-        papers, total = _relevance_page(request, tree, ids, start, count)
+        papers, total = _relevance_page(request, tree, ids, start, count, sort_order == "ascending")
     else:
         papers, total = browse.papers_matching(get_catalog(request), tree, ids=ids, sort_by=sort_by,
                                                descending=sort_order == "descending", limit=count, offset=start)

@@ -100,7 +100,7 @@ def _updated(papers: list[StoredPaper]) -> datetime:
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, tag, attributes)
+    element = etree.SubElement(parent, tag, {name: clean_text(value) for name, value in attributes.items()})
     if text is not None:
         element.text = clean_text(text)
     return element
@@ -170,7 +170,7 @@ def feed_response(request: Request, format: FeedFormat, info: FeedInfo, papers: 
 
 def _feed_url(request: Request, settings: Settings) -> str:
     query = f"?{request.url.query}" if request.url.query else ""
-    return f"{settings.base_url.rstrip('/')}{request.url.path}{query}"
+    return f"{settings.base_url.rstrip('/')}{quote(request.url.path)}{query}"
 
 
 Format = Annotated[FeedFormat, Path(description="rss or atom")]
@@ -202,6 +202,7 @@ def trending_feed(request: Request, format: Format) -> Response:
 def category_feed(request: Request, format: Format,
                   category: Annotated[str, Path(max_length=64, examples=["cs.CL"])]) -> Response:
     settings = get_settings(request)
+    category = check_text("category", category, 64)
     papers, _ = browse.papers_by_category(get_catalog(request), category, limit=FEED_SIZE)
     info = FeedInfo(f"New in {category}", f"The newest papers in {category}.",
                     f"{settings.base_url.rstrip('/')}/categories/{quote(category, safe='')}",
@@ -209,14 +210,15 @@ def category_feed(request: Request, format: Format,
     return feed_response(request, format, info, papers)
 
 
-@router.get("/search.{format}", summary="Papers matching a search, newest first, as RSS or Atom")
+@router.get("/search.{format}", summary="Papers matching a search, most relevant first, as RSS or Atom")
 def search_feed(request: Request, format: Format,
                 q: Annotated[str, Query(description="Search text.")] = "") -> Response:
     settings = get_settings(request)
     text = check_text("q", q)
     if not text:
         raise bad_parameter("q", "empty query; give some words to search for")
-    results = SearchQuery(q=text, sort="newest").run(request, FEED_SIZE, 0)
-    info = FeedInfo(f"Search: {text}", f"Papers matching {text!r}, newest first.",
+    # The search page's ranking, so the feed holds what the reader saw there.
+    results = SearchQuery(q=text).run(request, FEED_SIZE, 0)
+    info = FeedInfo(f"Search: {text}", f"Papers matching {text!r}, most relevant first.",
                     f"{settings.base_url.rstrip('/')}/search?{urlencode({'q': text})}", _feed_url(request, settings))
     return feed_response(request, format, info, [hit.paper for hit in results.hits])

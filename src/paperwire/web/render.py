@@ -19,10 +19,11 @@ from markupsafe import Markup, escape
 # $$...$$, \[...\] (display); $...$, \(...\) (inline). An inline $...$ must not start or
 # end with a space, so "costs $5 and $10" stays text; \$ is a literal dollar.
 _MATH_SPAN = re.compile(
-    r"(?<!\\)\$\$(?P<dd>.+?)(?<!\\)\$\$"
+    r"(?=[$\\])"  # every span starts with $ or \: other positions fail at once
+    r"(?:(?<!\\)\$\$(?P<dd>.+?)(?<!\\)\$\$"
     r"|\\\[(?P<bd>.+?)\\\]"
     r"|(?<![\\$])\$(?P<di>[^\s$](?:[^$]*?[^\s\\$])?)\$(?!\$)"
-    r"|\\\((?P<bi>.+?)\\\)",
+    r"|\\\((?P<bi>.+?)\\\))",
     re.DOTALL,
 )
 _MAX_TEX_CHARS = 2000  # longer "math" is almost surely a stray dollar sign
@@ -51,6 +52,8 @@ class Segment:
 
 def split_math(text: str) -> list[Segment]:
     """``text`` cut into plain and math segments, in order."""
+    if "$" not in text and "\\" not in text:  # most abstracts: no math at all
+        return [Segment(text)] if text else []
     segments: list[Segment] = []
     position = 0
     for match in _MATH_SPAN.finditer(text):

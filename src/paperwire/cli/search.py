@@ -1,0 +1,228 @@
+"""`paperwire index | embed | search | similar | eval beir | bench search`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+def register(main: click.Group) -> None:
+    from paperwire.cli import AppContext, pass_app
+
+    @main.command("index")
+    @click.option("--rebuild", is_flag=True, help="Recreate the indexes from the catalog (stored embeddings are reused).")
+    @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+    @pass_app
+    def index_command(app: AppContext, rebuild: bool, quiet: bool) -> None:
+        """Build or refresh the keyword and vector search indexes.
+
+        Incremental: only papers changed since the last run are (re)indexed; an
+        interrupted run is completed by the next one. Embedding new papers is the slow
+        step (resumable: vectors are stored as they are made).
+
+        \b
+        Examples:
+          paperwire index
+          paperwire index --rebuild
+        """
+        from paperwire.search import IndexBusy, build_indexes
+
+        try:
+            report = build_indexes(app.settings, app.catalog, rebuild=rebuild, progress=not quiet)
+        except IndexBusy as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(report.summary())
+
+    @main.command("embed")
+    @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+    @pass_app
+    def embed_command(app: AppContext, quiet: bool) -> None:
+        """Embed every paper that has no stored vector yet (resumable; `index` then reuses them).
+
+        Useful to run ahead of `paperwire index` on a large import: stop it any time,
+        rerun, and it continues where it stopped. Uses CUDA when available.
+        """
+        from paperwire.search.embedder import Embedder
+        from paperwire.search.embedding_job import embed_catalog
+        from paperwire.search.embedding_store import EmbeddingStore
+        from paperwire.search.indexer import embedding_store_path
+
+        with EmbeddingStore(embedding_store_path(app.settings)) as store:
+            count = embed_catalog(app.catalog, store, Embedder(), progress=not quiet)
+            click.echo(f"embedded {count} papers; {store.count()} stored vectors")
+
+    @main.command("search")
+    @click.argument("query", nargs=-1)
+    @click.option("-k", "--limit", default=10, show_default=True, help="How many results.")
+    @click.option("--offset", default=0, help="Skip this many results (paging).")
+    @click.option("--sort", type=click.Choice(["relevance", "newest", "upvotes"]), default="relevance", show_default=True)
+    @click.option("--mode", type=click.Choice(["hybrid", "keyword", "semantic"]), default="hybrid", show_default=True)
+    @click.option("--cat", "categories", multiple=True, help="Only papers in this category (repeatable: any of them).")
+    @click.option("--primary", is_flag=True, help="--cat matches the primary category only.")
+    @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Listed on or after this date.")
+    @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Listed on or before this date.")
+    @click.option("--author", "authors", multiple=True, help="Only papers by this author.")
+    @click.option("--has-code", is_flag=True, default=None, help="Only papers with a code link.")
+    @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+    @pass_app
+    def search_command(app: AppContext, query: tuple[str, ...], limit: int, offset: int, sort: str, mode: str,
+                       categories: tuple[str, ...], primary: bool, since, until, authors: tuple[str, ...],
+                       has_code: bool | None, as_json: bool) -> None:
+        """Search papers by meaning and by words.
+
+        \b
+        Query syntax: "quoted phrase", -word, -"phrase", author:"Kaiming He",
+        cat:cs.CL, primary:cs.CL, since:2026-01-01, until:2026-03, has:code.
+        \b
+        Examples:
+          paperwire search "embedding dimension" -k 10
+          paperwire search 'matryoshka cat:cs.CL since:2026-01-01 -"sparse autoencoder"' --json
+          paperwire search 'author:"Kaiming He"' --sort newest
+        """
+        from paperwire.search import IndexMissing, SearchFilters, SearchService
+
+        filters = SearchFilters(categories=categories, primary_only=primary,
+                                since=since.date() if since else None, until=until.date() if until else None,
+                                authors=authors, has_code=has_code)
+        service = SearchService(app.settings, app.catalog)
+        try:
+            results = service.search(" ".join(query), filters=filters, sort=sort, limit=limit, offset=offset,
+                                     mode=mode)
+        except IndexMissing as exc:
+            raise click.ClickException(str(exc)) from None
+        if as_json:
+            click.echo(json.dumps({
+                "query": _query_json(results.query), "total": results.total,
+                "hits": [_hit_json(hit) for hit in results.hits],
+            }, indent=2, ensure_ascii=False))
+            return
+        click.echo(f"{results.total} matching; showing {len(results.hits)}")
+        for rank, hit in enumerate(results.hits, start=offset + 1):
+            _print_hit(rank, hit)
+
+    @main.command("similar")
+    @click.argument("paper_id")
+    @click.option("-k", "--limit", default=10, show_default=True)
+    @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+    @pass_app
+    def similar_command(app: AppContext, paper_id: str, limit: int, as_json: bool) -> None:
+        """Papers nearest in meaning to PAPER_ID (the paper itself and its versions left out).
+
+        \b
+        Example:
+          paperwire similar 2601.01234 -k 10
+        """
+        from paperwire.search import IndexMissing, SearchService
+
+        if app.catalog.get(paper_id) is None:
+            raise click.ClickException(f"no paper {paper_id!r} in the catalog; check the id or import it first")
+        try:
+            hits = SearchService(app.settings, app.catalog).similar(paper_id, limit=limit)
+        except IndexMissing as exc:
+            raise click.ClickException(str(exc)) from None
+        if as_json:
+            click.echo(json.dumps([_hit_json(hit) for hit in hits], indent=2, ensure_ascii=False))
+            return
+        for rank, hit in enumerate(hits, start=1):
+            _print_hit(rank, hit)
+
+    @main.group("eval")
+    def eval_group() -> None:
+        """Measure search quality on standard test collections."""
+
+    @eval_group.command("beir")
+    @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--split", default="test", show_default=True, help="Which qrels/<split>.tsv to score against.")
+    @click.option("--embedding-cache", type=click.Path(dir_okay=False, path_type=Path),
+                  help="Keep the corpus's embeddings in this file, so the next run need not re-embed.")
+    @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+    def eval_beir(directory: Path, split: str, embedding_cache: Path | None, as_json: bool) -> None:
+        """nDCG@10 and recall@100 of keyword, semantic and hybrid search on a BEIR dataset.
+
+        Builds its own temporary catalog and indexes; yours are not touched.
+
+        \b
+        Example:
+          paperwire eval beir ../shared/eval/scifact --split train --json
+        """
+        from paperwire.search.beir import BeirError, evaluate
+
+        try:
+            figures = evaluate(directory, split, embedding_cache=embedding_cache, progress=not as_json)
+        except BeirError as exc:
+            raise click.ClickException(str(exc)) from None
+        if as_json:
+            click.echo(json.dumps(figures, indent=2))
+            return
+        click.echo(f"{figures['dataset']} ({figures['split']}, {figures['queries']} queries, {figures['documents']} documents)")
+        for mode in ("keyword", "semantic", "hybrid"):
+            scores = figures[mode]
+            click.echo(f"  {mode:<9} nDCG@10 {scores['ndcg@10']:.4f}   recall@100 {scores['recall@100']:.4f}")
+
+    @main.group("bench")
+    def bench_group() -> None:
+        """Benchmarks that print figures (see docs/benchmarks.md)."""
+
+    @bench_group.command("search")
+    @click.option("--size", default=0, help="Grow the corpus to this many papers with generated variations (0: as given).")
+    @click.option("--data", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                  help="Papers to benchmark on (JSONL, e.g. ../shared/data/arxiv-88k.jsonl.gz); default: the bundled sample.")
+    @click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path),
+                  help="Where the benchmark's catalog, indexes and vectors live (kept between runs).")
+    @click.option("--queries", default=300, show_default=True, help="Queries to time per configuration.")
+    @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+    def bench_search(size: int, data: Path | None, work_dir: Path | None, queries: int, as_json: bool) -> None:
+        """Latency of hybrid search (warm, one query at a time) against exact numpy + SQLite FTS5.
+
+        \b
+        Examples:
+          paperwire bench search --data ../shared/data/arxiv-88k.jsonl.gz
+          paperwire bench search --size 1000000
+        """
+        from paperwire.search.benchmark import run_benchmark
+
+        figures = run_benchmark(size=size, data=data, work_dir=work_dir, queries=queries, progress=not as_json)
+        click.echo(json.dumps(figures, indent=2) if as_json else _bench_text(figures))
+
+
+def _query_json(query) -> dict:
+    f = query.filters
+    return {
+        "terms": list(query.terms), "phrases": list(query.phrases), "excluded": list(query.excluded),
+        "filters": {"categories": list(f.categories), "primary_only": f.primary_only,
+                    "since": f.since.isoformat() if f.since else None, "until": f.until.isoformat() if f.until else None,
+                    "authors": list(f.authors), "has_code": f.has_code},
+    }
+
+
+def _hit_json(hit) -> dict:
+    paper = hit.paper.paper
+    day = paper.listing_date or paper.published_date
+    return {"id": paper.id, "title": paper.display_title, "score": round(hit.score, 5),
+            "date": day.isoformat() if day else None, "authors": list(paper.authors[:10]),
+            "categories": list(paper.categories), "upvotes": paper.upvotes, "url": paper.abs_url,
+            "title_html": hit.title_html, "snippet_html": hit.snippet_html}
+
+
+def _print_hit(rank: int, hit) -> None:
+    import html
+    import re
+
+    paper = hit.paper.paper
+    day = paper.listing_date or paper.published_date
+    plain = html.unescape(re.sub(r"</?mark>", "", hit.snippet_html))
+    authors = ", ".join(paper.authors[:3]) + (" et al." if len(paper.authors) > 3 else "")
+    click.echo(f"{rank:>3}. {click.style(paper.display_title, bold=True)}")
+    click.echo(f"     {paper.id}  {day or ''}  {paper.primary_category or ''}  {authors}  score {hit.score:.3f}")
+    click.echo(f"     {plain[:240]}")
+
+
+def _bench_text(figures: dict) -> str:
+    return json.dumps(figures, indent=2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("run as `paperwire ...`")

@@ -1,0 +1,79 @@
+"""Where the indexes live and which generation of vectors is current.
+
+``index_dir/state.json`` is the checkpoint: the catalog revision both indexes have
+reached and the vector generation directory that matches it. It is replaced
+atomically, and only after the keyword index has committed and the new vector
+directory is complete, so a crash at any point leaves the previous checkpoint, and the
+next run replays the changes since it (replaying is harmless: adds are delete-then-add).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+STATE_FILE = "state.json"
+KEYWORD_DIR = "keyword"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class IndexState:
+    revision: int  # catalog revision both indexes reflect
+    generation: int  # vectors-<generation>/ holds the matching vectors
+    papers: int
+    format: int = FORMAT
+
+    @property
+    def vectors_dir_name(self) -> str:
+        return f"vectors-{self.generation:06d}"
+
+
+def state_path(index_dir: Path) -> Path:
+    return index_dir / STATE_FILE
+
+
+def read_state(index_dir: Path) -> IndexState | None:
+    """The last completed indexing run, or None if there is none usable."""
+    try:
+        data = json.loads(state_path(index_dir).read_text(encoding="utf-8"))
+        state = IndexState(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+    if state.format != FORMAT or not (index_dir / state.vectors_dir_name / "doc_ids.npy").exists():
+        return None
+    if not (index_dir / KEYWORD_DIR / "meta.json").exists():
+        return None
+    return state
+
+
+def write_state(index_dir: Path, state: IndexState) -> None:
+    write_atomically(state_path(index_dir), json.dumps(asdict(state)).encode("utf-8"))
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(temporary, path)
+    fsync_dir(path.parent)
+
+
+def fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_other_generations(index_dir: Path, keep: str | None) -> None:
+    """Drop vector directories no checkpoint points to (old ones, and leftovers of a crash)."""
+    for path in index_dir.glob("vectors-*"):
+        if path.name != keep and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)

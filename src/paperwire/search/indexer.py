@@ -1,0 +1,189 @@
+"""Building and refreshing the search indexes from the catalog: incremental, resumable, crash-safe.
+
+One run: read the checkpoint (catalog revision R), take every paper changed since R,
+replace it in the keyword index (delete-then-add by doc_id) and in a new vector
+generation (vectors reused from the embedding store unless the text changed), commit
+the keyword index, write the vector generation to a fresh directory, and only then
+move the checkpoint. Killed at any moment, the next run sees the old checkpoint and
+replays the same changes, which lands on the same indexes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from paperwire.config import Settings
+from paperwire.search.embedder import DIMENSIONS, Embedder
+from paperwire.search.embedding_job import vectors_for
+from paperwire.search.embedding_store import FILE_NAME as EMBEDDINGS_FILE, EmbeddingStore
+from paperwire.search.facets import FacetRows
+from paperwire.search.generations import (
+    KEYWORD_DIR,
+    IndexState,
+    fsync_dir,
+    read_state,
+    remove_other_generations,
+    state_path,
+    write_state,
+)
+from paperwire.search.keyword import KeywordIndex
+from paperwire.search.vectors import EXACT_LIMIT, build_ann
+from paperwire.store import Catalog
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    papers: int  # papers searchable after this run
+    changed: int  # papers added or replaced
+    removed: int  # papers taken out (deleted in the catalog)
+    embedded: int  # papers whose text had to be embedded (the rest came from the store)
+    revision: int
+    rebuilt: bool  # built from scratch (asked for, first run, or unusable previous state)
+    seconds: float
+
+    def summary(self) -> str:
+        how = "rebuilt" if self.rebuilt else "updated"
+        return (f"indexes {how}: {self.papers} papers searchable; {self.changed} added or replaced, "
+                f"{self.removed} removed, {self.embedded} embedded; catalog revision {self.revision} "
+                f"({self.seconds:.1f} s)")
+
+
+class IndexBusy(RuntimeError):
+    """Another `paperwire index` is running on these indexes."""
+
+
+def embedding_store_path(settings: Settings) -> Path:
+    return settings.index_dir / EMBEDDINGS_FILE
+
+
+def build_indexes(settings: Settings, catalog: Catalog, *, rebuild: bool = False, progress: bool = True,
+                  embedder: Embedder | None = None, embedding_store: Path | None = None) -> IndexReport:
+    """Bring the indexes up to the catalog's current revision (from scratch if ``rebuild``)."""
+    index_dir = settings.index_dir
+    index_dir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with _exclusive(index_dir), EmbeddingStore(embedding_store or embedding_store_path(settings)) as store:
+        state = None if rebuild else read_state(index_dir)
+        if state is None:
+            # From scratch: first the checkpoint goes, so a crash from here on rebuilds again.
+            state_path(index_dir).unlink(missing_ok=True)
+            shutil.rmtree(index_dir / KEYWORD_DIR, ignore_errors=True)
+            remove_other_generations(index_dir, keep=None)
+        target_revision = catalog.max_revision()
+        since = state.revision if state else 0
+        keyword = KeywordIndex(index_dir / KEYWORD_DIR)
+        embedder = embedder or Embedder()
+
+        changed_ids: list[int] = []
+        new_ids: list[int] = []
+        new_vectors: list[np.ndarray] = []
+        new_facets: list[tuple] = []
+        embedded = 0
+        from tqdm import tqdm
+
+        pending = _count_changed(catalog, since)
+        with tqdm(total=pending, unit="paper", desc="indexing", disable=not progress, smoothing=0.05) as bar:
+            for batch in catalog.changed_since(since):
+                keyword.apply(batch)
+                changed_ids += [p.doc_id for p in batch]
+                live = [p for p in batch if not p.deleted]
+
+                def count(n: int) -> None:
+                    nonlocal embedded
+                    embedded += n
+
+                vectors = vectors_for(live, store, embedder, on_embedded=count)
+                facets = FacetRows.from_papers(live)
+                for row, stored in enumerate(live):
+                    new_ids.append(stored.doc_id)
+                    new_vectors.append(vectors[stored.doc_id].astype(np.float16))
+                    new_facets.append(facets.values(row))
+                bar.update(len(batch))
+        keyword.commit()
+
+        generation = (state.generation + 1) if state else 1
+        previous_dir = index_dir / state.vectors_dir_name if state else None
+        papers = _write_generation(index_dir, generation, previous_dir, np.array(changed_ids, dtype=np.int64),
+                                   np.array(new_ids, dtype=np.int64), new_vectors, new_facets)
+        write_state(index_dir, IndexState(revision=max(target_revision, since), generation=generation, papers=papers))
+        remove_other_generations(index_dir, keep=IndexState(0, generation, 0).vectors_dir_name)
+    return IndexReport(papers=papers, changed=len(new_ids), removed=len(set(changed_ids) - set(new_ids)),
+                       embedded=embedded, revision=max(target_revision, since), rebuilt=state is None,
+                       seconds=time.monotonic() - started)
+
+
+def _count_changed(catalog: Catalog, since: int) -> int:
+    from sqlalchemy import func, select
+
+    from paperwire.store.schema import papers
+
+    with catalog.engine.connect() as conn:
+        return conn.execute(select(func.count()).where(papers.c.revision > since)).scalar() or 0
+
+
+def _write_generation(index_dir: Path, generation: int, previous_dir: Path | None, changed_ids: np.ndarray,
+                      new_ids: np.ndarray, new_vectors: list[np.ndarray], new_facets: list[tuple]) -> int:
+    """Write vectors-<generation>/: the previous rows minus changed ones, plus the new rows."""
+    kept_ids = np.zeros(0, dtype=np.int64)
+    kept_vectors = np.zeros((0, DIMENSIONS), dtype=np.float16)
+    kept_facets: list[tuple] = []
+    previous_ann = None
+    if previous_dir is not None:
+        old_ids = np.load(previous_dir / "doc_ids.npy")
+        keep = ~np.isin(old_ids, changed_ids)
+        kept_ids = old_ids[keep]
+        kept_vectors = np.load(previous_dir / "vectors.npy", mmap_mode="r")[keep]
+        kept_facets = FacetRows.load(previous_dir / "facets.npz").take(np.flatnonzero(keep))
+        if (previous_dir / "ann.faiss").exists():
+            import faiss
+
+            previous_ann = faiss.read_index(str(previous_dir / "ann.faiss"))
+    added = np.stack(new_vectors) if new_vectors else np.zeros((0, DIMENSIONS), dtype=np.float16)
+    doc_ids = np.concatenate([kept_ids, new_ids])
+    vectors = np.concatenate([kept_vectors, added])
+    facets = kept_facets + new_facets
+    order = np.argsort(doc_ids, kind="stable")
+    doc_ids, vectors = doc_ids[order], vectors[order]
+    facets = [facets[i] for i in order]
+
+    temporary = index_dir / f"vectors-{generation:06d}.partial"
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir()
+    np.save(temporary / "doc_ids.npy", doc_ids)
+    np.save(temporary / "vectors.npy", vectors)
+    FacetRows.from_values(facets).save(temporary / "facets.npz")
+    if len(doc_ids) > EXACT_LIMIT:
+        import faiss
+
+        if previous_ann is not None:
+            ann = build_ann(added.astype(np.float32), new_ids, previous=previous_ann, removed=changed_ids)
+        else:
+            ann = build_ann(vectors.astype(np.float32), doc_ids)
+        faiss.write_index(ann, str(temporary / "ann.faiss"))
+    for path in temporary.iterdir():
+        with open(path, "rb") as stream:
+            import os
+
+            os.fsync(stream.fileno())
+    final = index_dir / f"vectors-{generation:06d}"
+    shutil.rmtree(final, ignore_errors=True)
+    temporary.rename(final)
+    fsync_dir(index_dir)
+    return len(doc_ids)
+
+
+@contextmanager
+def _exclusive(index_dir: Path):
+    with open(index_dir / "index.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexBusy(f"another `paperwire index` is updating {index_dir}; wait for it to finish") from None
+        yield

@@ -1,0 +1,228 @@
+"""SearchService: what the web app and the CLI call to search and to find similar papers."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from paperwire.config import Settings
+from paperwire.paper import clean_text, title_key
+from paperwire.search.embedder import Embedder, document_text
+from paperwire.search.facets import FacetRows
+from paperwire.search.fuse import convex
+from paperwire.search.generations import KEYWORD_DIR, IndexState, read_state, state_path
+from paperwire.search.keyword import KeywordIndex
+from paperwire.search.query import ParsedQuery, SearchFilters, parse_query, with_filters, words
+from paperwire.search.snippets import highlight, snippet
+from paperwire.search.vectors import VectorIndex
+from paperwire.store import Catalog, StoredPaper
+
+SORTS = ("relevance", "newest", "upvotes")
+MODES = ("hybrid", "keyword", "semantic")
+# Each retriever contributes this many candidates to fusion (and to sorting by date or votes).
+CANDIDATES = 100
+MAX_DEPTH = 1000
+MAX_LIMIT = 200
+# Dense pseudo-relevance feedback: the query vector moves toward the mean of the
+# top fused papers before a second semantic pass (tuned on SciFact train).
+PRF_DOCS = 3
+PRF_WEIGHT = 0.0
+_AUTHOR_LIMIT = 100_000
+
+
+class IndexMissing(RuntimeError):
+    """There are no search indexes yet (or they are unusable)."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    paper: StoredPaper
+    score: float
+    title_html: str  # escaped title, matches in <mark>
+    snippet_html: str  # escaped abstract excerpt (~300 chars), matches in <mark>
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    hits: list[Hit]
+    total: int  # papers matching (for semantic and hybrid: candidates that can be paged through)
+    query: ParsedQuery
+
+
+@dataclass
+class _Loaded:
+    state: IndexState
+    stamp: tuple[int, int]
+    keyword: KeywordIndex
+    vectors: VectorIndex
+    facets: FacetRows
+
+
+class SearchService:
+    def __init__(self, settings: Settings, catalog: Catalog, embedder: Embedder | None = None):
+        self.settings = settings
+        self.catalog = catalog
+        self.embedder = embedder or Embedder()
+        self._lock = threading.Lock()
+        self._loaded: _Loaded | None = None
+
+    # ---- index generations -------------------------------------------------------------
+
+    def _indexes(self) -> _Loaded:
+        """The current generation, reloaded when `paperwire index` has written a newer one."""
+        path = state_path(self.settings.index_dir)
+        try:
+            info = path.stat()
+            stamp = (info.st_mtime_ns, info.st_ino)
+        except OSError:
+            stamp = None
+        loaded = self._loaded
+        if loaded is not None and loaded.stamp == stamp:
+            return loaded
+        with self._lock:
+            if self._loaded is not None and self._loaded.stamp == stamp:
+                return self._loaded
+            state = read_state(self.settings.index_dir)
+            if state is None or stamp is None:
+                raise IndexMissing(
+                    f"no search index in {self.settings.index_dir}: run `paperwire index` to build it"
+                )
+            directory = self.settings.index_dir / state.vectors_dir_name
+            keyword = self._loaded.keyword if self._loaded else KeywordIndex(self.settings.index_dir / KEYWORD_DIR)
+            keyword.reload()
+            self._loaded = _Loaded(state=state, stamp=stamp, keyword=keyword, vectors=VectorIndex(directory),
+                                   facets=FacetRows.load(directory / "facets.npz"))
+            return self._loaded
+
+    # ---- search ------------------------------------------------------------------------
+
+    def search(self, text: str, *, filters: SearchFilters | None = None, sort: str = "relevance",
+               limit: int = 20, offset: int = 0, mode: str = "hybrid") -> SearchResults:
+        indexes = self._indexes()
+        query = with_filters(parse_query(text if isinstance(text, str) else ""), filters)
+        sort = sort if sort in SORTS else "relevance"
+        mode = mode if mode in MODES else "hybrid"
+        limit = max(1, min(int(limit or 20), MAX_LIMIT))
+        offset = max(0, min(int(offset or 0), MAX_DEPTH))
+        if query.is_empty:
+            return self._listing(indexes, query, sort, limit, offset)
+        depth = min(MAX_DEPTH, max(CANDIDATES, offset + limit))
+        ranked, total = self.rank(indexes, query, depth, mode)
+        if query.excluded and mode != "keyword":
+            ranked = self._without_excluded(ranked, query)
+        if sort != "relevance":
+            ranked = self._sorted_by(indexes, ranked, sort)
+        total = max(total, len(ranked))
+        page = ranked[offset:offset + limit]
+        return SearchResults(hits=self._hits(page, query), total=total, query=query)
+
+    def rank(self, indexes: _Loaded, query: ParsedQuery, depth: int, mode: str) -> tuple[list[tuple[int, float]], int]:
+        """(doc_id, score) best first, and how many papers match, for one retrieval mode."""
+        keyword_hits: list[tuple[int, float]] = []
+        total = 0
+        if mode in ("hybrid", "keyword"):
+            keyword_hits, total = indexes.keyword.search(query, query.filters, depth)
+            if mode == "keyword":
+                return keyword_hits, total
+        mask = self._row_mask(indexes, query.filters)
+        vector = self.embedder.embed_query(query.text)
+        semantic_hits = indexes.vectors.search(vector, depth, mask)
+        allowed = len(indexes.vectors) if mask is None else int(mask.sum())
+        if mode == "semantic":
+            return semantic_hits, min(allowed, len(semantic_hits))
+        fused = convex(keyword_hits, semantic_hits)
+        if PRF_WEIGHT > 0 and fused:
+            top = indexes.vectors.rows_of(np.array([d for d, _ in fused[:PRF_DOCS]], dtype=np.int64))
+            if len(top):
+                moved = vector + PRF_WEIGHT * indexes.vectors.vectors(top).mean(axis=0)
+                moved /= np.linalg.norm(moved) or 1.0
+                semantic_hits = indexes.vectors.search(moved, depth, mask)
+                fused = convex(keyword_hits, semantic_hits)
+        return fused[:depth], total
+
+    def _row_mask(self, indexes: _Loaded, filters: SearchFilters) -> np.ndarray | None:
+        mask = indexes.facets.mask(filters)
+        if filters.authors:
+            # Authors are known to the keyword index only; it lists their papers.
+            doc_ids = indexes.keyword.filtered_doc_ids(SearchFilters(authors=filters.authors), _AUTHOR_LIMIT)
+            by_author = np.zeros(len(indexes.vectors), dtype=bool)
+            by_author[indexes.vectors.rows_of(np.array(doc_ids, dtype=np.int64))] = True
+            mask = by_author if mask is None else mask & by_author
+        return mask
+
+    def _listing(self, indexes: _Loaded, query: ParsedQuery, sort: str, limit: int, offset: int) -> SearchResults:
+        """No words to search for: the papers passing the filters, newest (or most upvoted) first."""
+        mask = self._row_mask(indexes, query.filters)
+        rows = np.arange(len(indexes.vectors)) if mask is None else np.flatnonzero(mask)
+        facets = indexes.facets
+        keys = (indexes.vectors.doc_ids[rows], facets.days[rows])
+        if sort == "upvotes":
+            keys = keys + (facets.upvotes[rows],)
+        order = np.lexsort(keys)[::-1]
+        page = rows[order[offset:offset + limit]]
+        ranked = [(int(indexes.vectors.doc_ids[r]), 0.0) for r in page]
+        return SearchResults(hits=self._hits(ranked, query), total=len(rows), query=query)
+
+    def _sorted_by(self, indexes: _Loaded, ranked: list[tuple[int, float]], sort: str) -> list[tuple[int, float]]:
+        rows = indexes.vectors.rows_of(np.array([d for d, _ in ranked], dtype=np.int64))
+        known = {int(indexes.vectors.doc_ids[r]): r for r in rows}
+        facets = indexes.facets
+
+        def key(item: tuple[int, float]):
+            row = known.get(item[0])
+            day = int(facets.days[row]) if row is not None else -1
+            if sort == "upvotes":
+                return (-(int(facets.upvotes[row]) if row is not None else 0), -day, -item[1])
+            return (-day, -item[1])
+
+        return sorted(ranked, key=key)
+
+    def _without_excluded(self, ranked: list[tuple[int, float]], query: ParsedQuery) -> list[tuple[int, float]]:
+        # Semantic hits know nothing of words: drop those whose text has an excluded word or phrase.
+        banned = [" ".join(words(e)) for e in query.excluded if words(e)]
+        papers = {p.doc_id: p for p in self.catalog.by_doc_ids([d for d, _ in ranked])}
+        kept = []
+        for doc_id, score in ranked:
+            paper = papers.get(doc_id)
+            if paper is None:
+                continue
+            text = " " + " ".join(words(paper.paper.title + " " + paper.paper.abstract)) + " "
+            if not any(f" {b} " in text or f" {b}s " in text for b in banned):
+                kept.append((doc_id, score))
+        return kept
+
+    def _hits(self, ranked: list[tuple[int, float]], query: ParsedQuery) -> list[Hit]:
+        papers = {p.doc_id: p for p in self.catalog.by_doc_ids([d for d, _ in ranked])}
+        marks = query.highlight_words
+        hits = []
+        for doc_id, score in ranked:
+            stored = papers.get(doc_id)
+            if stored is None or stored.deleted:
+                continue
+            hits.append(Hit(paper=stored, score=score, title_html=highlight(clean_text(stored.paper.title), marks),
+                            snippet_html=snippet(stored.paper.abstract, marks)))
+        return hits
+
+    # ---- similar papers ----------------------------------------------------------------
+
+    def similar(self, paper_id: str, limit: int = 10) -> list[Hit]:
+        """Papers nearest in meaning to ``paper_id``, never the paper itself or another version of it."""
+        indexes = self._indexes()
+        stored = self.catalog.get(paper_id or "")
+        if stored is None:
+            return []
+        limit = max(1, min(int(limit or 10), MAX_LIMIT))
+        rows = indexes.vectors.rows_of(np.array([stored.doc_id], dtype=np.int64))
+        if len(rows):
+            vector = indexes.vectors.vectors(rows)[0]
+        else:  # newer than the index: embed it now
+            vector = self.embedder.embed([document_text(stored.paper)])[0]
+        own_title = title_key(stored.paper.title)
+        ranked = indexes.vectors.search(vector, limit + 10)
+        candidates = [(d, s) for d, s in ranked if d != stored.doc_id]
+        hits = [h for h in self._hits(candidates, ParsedQuery())
+                if h.paper.paper.id != stored.paper.id and title_key(h.paper.paper.title) != own_title]
+        return hits[:limit]
+
