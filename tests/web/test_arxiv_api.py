@@ -160,3 +160,11 @@ def test_unicode_terms_match(live_server):
 
 def test_empty_query_is_an_empty_feed(client):
     assert list(client.results(arxiv.Search())) == []
+
+
+def test_relevance_pages_do_not_overlap(client, live_server):
+    whole = _ids(client.results(arxiv.Search(query="all:learning", max_results=None)))  # pages of 5
+    assert len(whole) == len(set(whole)) == _total(live_server, "all:learning") > 5
+    ascending = _ids(client.results(arxiv.Search(query="all:learning", max_results=None,
+                                                  sort_order=arxiv.SortOrder.Ascending)))
+    assert ascending == whole[::-1]

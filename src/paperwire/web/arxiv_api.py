@@ -149,7 +149,8 @@ def _relevance_page(request: Request, tree, ids: list[str] | None, start: int, c
     words = ranking_words(tree)
     service = get_search(request)
     ranked: list[int] = []
-    if words and service is not None and start < RELEVANCE_POOL:
+    # Ranked the same way for every page, so pages never overlap.
+    if words and service is not None:
         from paperwire.search import IndexMissing  # the service exists, so its package does
 
         try:
@@ -193,8 +194,9 @@ def query(request: Request) -> Response:
     if tree is None and ids is None:
         papers, total = [], 0
     elif tree is None:
-        found = (get_catalog(request).get(i) for i in ids)
-        in_order = [s for s in found if s is not None and not s.deleted]  # arXiv keeps id_list order
+        found, _ = browse.papers_matching(get_catalog(request), None, ids=ids, limit=len(ids))
+        by_id = {stored.paper.id: stored for stored in found}
+        in_order = [by_id[i] for i in ids if i in by_id]  # arXiv answers in id_list order
         papers, total = in_order[start:start + count], len(in_order)
     elif sort_by == "relevance":
         papers, total = _relevance_page(request, tree, ids, start, count, sort_order == "ascending")

@@ -59,6 +59,7 @@ def make_environment(settings: Settings) -> Environment:
         math=render.render_text,
         excerpt=render.render_excerpt,
         marked=render.marked_html,
+        has_math=render.has_math,
         safe_url=render.safe_url,
         code_host=render.code_host,
         isodate=lambda d: d.isoformat() if d else "",
