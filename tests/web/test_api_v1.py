@@ -177,7 +177,9 @@ def test_openapi_documents_the_api(app_client):
         assert path in schema["paths"], path
     paper = schema["components"]["schemas"]["PaperOut"]["properties"]
     assert paper["listing_date"]["description"] and paper["id"]["examples"]
-    assert "400" in schema["paths"]["/api/v1/papers"]["get"]["responses"]
+    responses = schema["paths"]["/api/v1/papers"]["get"]["responses"]
+    assert "400" in responses and "422" not in responses
+    assert schema["components"]["schemas"]["ErrorBody"]["properties"]["parameter"]["description"]
 
 
 def test_live_server_json_api(live_server):

@@ -219,6 +219,9 @@ def test_static_assets_are_local_and_cached(app_client):
 def test_responses_are_gzipped(app_client):
     response = app_client.get("/", headers={"Accept-Encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip"
+    assert "Wednesday, 1 July 2026" in response.text
+    plain = app_client.get("/", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.text == response.text
 
 
 def test_feeds_are_advertised(app_client):

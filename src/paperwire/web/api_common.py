@@ -52,9 +52,12 @@ class ErrorBody(BaseModel):
                                   examples=["date"])
 
 
+# "4XX" also keeps FastAPI from documenting the 422 these routes never send (they answer 400).
 ERROR_RESPONSES = {
     400: {"model": ErrorBody, "description": "A parameter cannot be used as given."},
-    404: {"model": ErrorBody, "description": "No such paper, or nothing to show."},
+    404: {"model": ErrorBody, "description": "No such paper."},
+    503: {"model": ErrorBody, "description": "Search is not available (index not built yet)."},
+    "4XX": {"model": ErrorBody, "description": "Any other client error."},
 }
 
 

@@ -206,10 +206,6 @@ def ris_many(papers: Iterable, *, urls: Iterable[str | None] | None = None) -> s
     return "\n".join(ris(p, url=u) for p, u in zip(items, links))
 
 
-# Kept for pages.py, which asks for this name.
-bibtex_entry = bibtex
-
-
 # ---- HTTP: /papers/{id}.bib and .ris (the /api/v1 export routes live in api_v1) -------------
 
 EXPORT_FORMATS = {"bibtex": (bibtex_many, BIBTEX_MEDIA_TYPE, "bib"), "ris": (ris_many, RIS_MEDIA_TYPE, "ris")}

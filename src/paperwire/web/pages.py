@@ -12,13 +12,14 @@ from datetime import date, timedelta
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from paperwire.store import browse
 from paperwire.store.catalog import StoredPaper
 from paperwire.web import exports
 from paperwire.web.periods import PERIOD_KINDS, BadDate, parse_day, period_for
-from paperwire.web.templating import RenderedPage, is_anonymous, page_response, render_page
+from paperwire.web.templating import RenderedPage, is_anonymous, page_response, render_page, with_gzip
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -42,20 +43,24 @@ class PageError(Exception):
 
 
 def cached_page(handler):
-    """Serve anonymous readers the worker's cached copy of this URL when it is fresh."""
+    """Serve anonymous readers the worker's cached copy of this URL when it is fresh.
+
+    The lookup runs on the event loop; only a miss goes to a thread to query and render.
+    """
 
     @functools.wraps(handler)
-    def wrapper(request: Request, **params):
+    async def wrapper(request: Request, **params):
         if not is_anonymous(request):
-            result = handler(request, **params)
+            result = await run_in_threadpool(handler, request, **params)
             return page_response(request, result, cacheable=False) if isinstance(result, RenderedPage) else result
         key = f"{request.url.path}?{request.url.query}"
         cache = request.app.state.page_cache
         page = cache.get(key)
         if page is None:
-            page = handler(request, **params)
+            page = await run_in_threadpool(handler, request, **params)
             if not isinstance(page, RenderedPage):
                 return page  # a redirect
+            page = with_gzip(page)
             cache.put(key, page)
         return page_response(request, page)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +33,9 @@ SECURITY_HEADERS = {
 @dataclass(frozen=True)
 class RenderedPage:
     body: bytes
-    etag: str
+    etag: str  # weak: the same for the plain and the gzipped body
     status: int
+    gzipped: bytes | None = None  # compressed once when cached, not on every request
 
 
 def static_versions() -> dict[str, str]:
@@ -81,7 +84,11 @@ def url_with(request: Request, **changes) -> str:
 
 def render_page(request: Request, template: str, context: dict, status: int = 200) -> RenderedPage:
     body = request.app.state.templates.get_template(template).render(request=request, **context).encode()
-    return RenderedPage(body, '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"', status)
+    return RenderedPage(body, 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"', status)
+
+
+def with_gzip(page: RenderedPage) -> RenderedPage:
+    return dataclasses.replace(page, gzipped=gzip.compress(page.body, compresslevel=6, mtime=0))
 
 
 def is_anonymous(request: Request) -> bool:
@@ -98,4 +105,9 @@ def page_response(request: Request, page: RenderedPage, cacheable: bool = True) 
             return Response(status_code=304, headers=headers)
     else:
         headers["Cache-Control"] = "no-store"
+    if page.gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
+        # Already compressed: GZipMiddleware passes responses with a Content-Encoding through.
+        headers.update({"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+        return Response(page.gzipped, status_code=page.status, media_type="text/html; charset=utf-8",
+                        headers=headers)
     return Response(page.body, status_code=page.status, media_type="text/html; charset=utf-8", headers=headers)
