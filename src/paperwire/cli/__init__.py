@@ -36,11 +36,31 @@ class AppContext:
 
 
 pass_app = click.make_pass_decorator(AppContext)
+HOME_HELP = "Data directory: catalog, indexes, paperwire.toml (env PAPERWIRE_HOME; default ~/.paperwire)."
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--home", envvar="PAPERWIRE_HOME", metavar="DIR",
-              help="Data directory: catalog, indexes, paperwire.toml (env PAPERWIRE_HOME; default ~/.paperwire).")
+def _set_home(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.find_object(AppContext)._home = value
+
+
+def _accept_home(cmd: click.Command) -> None:
+    cmd.params.append(click.Option(["--home"], metavar="DIR", expose_value=False, callback=_set_home,
+                                   help=HOME_HELP))
+    for sub in getattr(cmd, "commands", {}).values():  # subgroups: harvest, eval, bench
+        _accept_home(sub)
+
+
+class PaperwireGroup(click.Group):
+    """A group whose every subcommand also takes --home, so it may follow the command name."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        _accept_home(cmd)
+        super().add_command(cmd, name)
+
+
+@click.group(cls=PaperwireGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--home", envvar="PAPERWIRE_HOME", metavar="DIR", help=HOME_HELP)
 @click.version_option(package_name="paperwire")
 @click.pass_context
 def main(ctx: click.Context, home: str | None) -> None:
@@ -124,16 +144,10 @@ def stats(app: AppContext, as_json: bool) -> None:
 
 def _register_area_commands() -> None:
     # Each area of paperwire keeps its commands beside its own code.
-    import importlib
+    from paperwire.cli import harvest, search, web
 
-    for module_name in ("harvest", "search", "web"):
-        try:
-            module = importlib.import_module(f"paperwire.cli.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"paperwire.cli.{module_name}":
-                raise
-            continue
-        module.register(main)
+    for area in (harvest, search, web):
+        area.register(main)
 
 
 _register_area_commands()
