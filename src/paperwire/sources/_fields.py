@@ -1,23 +1,35 @@
-"""Field readers the arXiv XML formats share: dates in their three spellings, author lists."""
+"""Field readers every parser shares: dates in their three spellings, author lists."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
+
+from paperwire.paper import InvalidPaper
 
 _AUTHOR_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 
 
+class FieldError(InvalidPaper):
+    """One field of a record is missing or malformed; the message names the field."""
+
+    def __init__(self, name: str, problem: str):
+        super().__init__(f"field {name!r}: {problem}")
+
+
 def iso_date(value: str | None, field: str = "date") -> date | None:
-    """``2007-04-02`` or ``2007-04-02T19:18:42-04:00`` / ``...Z`` -> the calendar date as written."""
+    """``2007-04-02``, or a timestamp (``2007-04-02T19:18:42-04:00``, ``...Z``) as a UTC date."""
     if not value:
         return None
     value = value.strip()
     try:
-        return datetime.fromisoformat(value).date()
+        moment = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{field}: bad date {value[:40]!r}") from None
+        raise FieldError(field, f"not an ISO date: {value[:40]!r}") from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.date()
 
 
 def rfc822_date(value: str | None, field: str = "date") -> date | None:
@@ -27,7 +39,7 @@ def rfc822_date(value: str | None, field: str = "date") -> date | None:
     try:
         return parsedate_to_datetime(value.strip()).date()
     except (TypeError, ValueError, IndexError):
-        raise ValueError(f"{field}: bad date {value.strip()[:40]!r}") from None
+        raise FieldError(field, f"not an RFC 2822 date: {value.strip()[:40]!r}") from None
 
 
 def split_author_list(value: str | None) -> list[str]:

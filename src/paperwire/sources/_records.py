@@ -6,12 +6,13 @@ parser built from them never raises for a single record.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 import orjson
 
 from paperwire.paper import BadRecord, InvalidPaper, Paper, parse_arxiv_id
+from paperwire.sources._fields import FieldError, iso_date
 
 # No real metadata record comes near this (the longest arXiv abstract is ~2 KB, the
 # longest line in arxiv-88k is 56 KB); a longer line is hostile or corrupt, and reading
@@ -22,13 +23,6 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 
 # Errors a record-building function may raise for one malformed record.
 RECORD_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
-
-
-class FieldError(InvalidPaper):
-    """One field of a record is missing or malformed; the message names the field."""
-
-    def __init__(self, name: str, problem: str):
-        super().__init__(f"field {name!r}: {problem}")
 
 
 def numbered_lines(stream: BinaryIO, origin: str) -> Iterator[tuple[int, str] | BadRecord]:
@@ -158,19 +152,13 @@ def string_list(record: dict, name: str) -> list[str]:
     return [item for item in value if item]
 
 
-def iso_date(value: Any, name: str) -> date | None:
-    """``2025-03-18`` or an ISO timestamp (``...T12:00:00.000Z``) as a UTC date."""
+def json_date(value: Any, name: str) -> date | None:
+    """A JSON string holding an ISO date or timestamp, as a (UTC) date."""
     if value is None or value == "":
         return None
     if not isinstance(value, str):
         raise FieldError(name, f"expected an ISO date string, got {_json_type(value)}")
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise FieldError(name, f"not an ISO date: {value[:40]!r}") from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
-    return moment.date()
+    return iso_date(value, name)
 
 
 def _json_type(value: Any) -> str:

@@ -21,7 +21,7 @@ from paperwire.sources._records import (
     arxiv_id_field,
     build_items,
     first_json_object,
-    iso_date,
+    json_date,
     json_lines,
     optional_text,
     required_text,
@@ -54,7 +54,7 @@ def paper_from_record(record: dict) -> Paper:
         authors=string_list(record, "authors"),
         categories=string_list(record, "categories"),
         comment=optional_text(record, "comment"),
-        listing_date=iso_date(record.get("first_listing_date"), "first_listing_date"),
+        listing_date=json_date(record.get("first_listing_date"), "first_listing_date"),
         extra={"collected_by": collected_by} if collected_by else {},
         source=FORMAT,
     )

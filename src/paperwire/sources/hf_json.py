@@ -32,7 +32,7 @@ from paperwire.sources._records import (
     FieldError,
     arxiv_id_field,
     build_items,
-    iso_date,
+    json_date,
     json_lines,
     optional_text,
 )
@@ -119,7 +119,7 @@ def paper_from_record(item: dict) -> Paper:
     merged = {**outer, **paper}  # the paper's own fields win over the daily item's
     submitter = _user_name(outer.get("submittedBy")) or _user_name(paper.get("submittedOnDailyBy"))
     submitted_on_daily_at = optional_text(merged, "submittedOnDailyAt")
-    listing_date = iso_date(submitted_on_daily_at, "submittedOnDailyAt") or iso_date(
+    listing_date = json_date(submitted_on_daily_at, "submittedOnDailyAt") or json_date(
         outer.get("publishedAt") or paper.get("publishedAt"), "publishedAt"
     )
     extra = {
@@ -142,7 +142,7 @@ def paper_from_record(item: dict) -> Paper:
             link for link in (optional_text(merged, "githubRepo"), optional_text(merged, "projectPage")) if link
         ],
         upvotes=_count(merged, "upvotes"),
-        published_date=iso_date(paper.get("publishedAt"), "paper.publishedAt"),
+        published_date=json_date(paper.get("publishedAt"), "paper.publishedAt"),
         listing_date=listing_date,
         extra=extra,
         source=FORMAT,

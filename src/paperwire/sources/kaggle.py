@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from email.utils import parsedate_to_datetime
 from typing import BinaryIO, Iterator
 
 from paperwire.paper import BadRecord, Paper, make_paper
+from paperwire.sources._fields import rfc822_date, split_author_list
 from paperwire.sources._records import (
     FieldError,
     arxiv_id_field,
@@ -38,7 +38,6 @@ DESCRIPTION = "Kaggle arXiv metadata snapshot (arxiv-metadata-oai-snapshot.json,
 
 _VERSION = re.compile(r"^v(\d+)$")
 # Fallback author split for records without authors_parsed: "A, B and C" / "A, B, and C".
-_AUTHOR_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 
 
 def sniff(head: bytes) -> bool:
@@ -58,7 +57,7 @@ def paper_from_record(record: dict) -> Paper:
     if authors_parsed:
         authors = [_display_name(parts) for parts in authors_parsed]
     else:
-        authors = _split_author_string(optional_text(record, "authors"))
+        authors = split_author_list(optional_text(record, "authors"))
     categories = optional_text(record, "categories") or ""
     extra = {
         key: value
@@ -101,20 +100,14 @@ def _version_dates(versions: object) -> tuple[int | None, date | None, date | No
         match = _VERSION.match(str(entry.get("version", "")))
         if not match:
             raise FieldError(f"{name}.version", f"expected v1, v2, ...; got {entry.get('version')!r:.40}")
-        dated[int(match.group(1))] = _rfc2822_date(entry.get("created"), f"{name}.created")
+        created = entry.get("created")
+        if not isinstance(created, str):
+            raise FieldError(f"{name}.created", "expected a date like 'Mon, 2 Apr 2007 19:18:42 GMT'")
+        dated[int(match.group(1))] = rfc822_date(created, f"{name}.created")
     if not dated:
         return None, None, None
     latest = max(dated)
     return latest, dated.get(1), dated[latest]
-
-
-def _rfc2822_date(value: object, name: str) -> date:
-    if not isinstance(value, str):
-        raise FieldError(name, "expected a date like 'Mon, 2 Apr 2007 19:18:42 GMT'")
-    try:
-        return parsedate_to_datetime(value).date()
-    except (TypeError, ValueError, IndexError):
-        raise FieldError(name, f"not an RFC 2822 date: {value[:40]!r}") from None
 
 
 def _authors_parsed(value: object) -> list[tuple[str, ...]]:
@@ -133,6 +126,3 @@ def _display_name(parts: tuple[str, ...]) -> str:
     last, first, suffix = (tuple(parts) + ("", ""))[:3]
     return " ".join(part.strip() for part in (first, last, suffix) if part.strip())
 
-
-def _split_author_string(authors: str | None) -> list[str]:
-    return [name.strip() for name in _AUTHOR_SEPARATOR.split(authors or "") if name.strip()]

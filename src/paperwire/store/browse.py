@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import Select, and_, false, func, not_, or_, select
+from sqlalchemy import Select, and_, bindparam, false, func, not_, or_, select
 
 from paperwire.paper import InvalidPaper, parse_arxiv_id
 from paperwire.store.catalog import Catalog, StoredPaper, name_key, row_to_stored
@@ -37,7 +37,11 @@ def _page(catalog: Catalog, where: list, order: tuple, limit: int, offset: int,
     of whole rows (abstracts and all) costs twice as much.
     """
     conditions = [_LIVE, *where]
-    ids_query = select(papers.c.doc_id).where(*conditions).order_by(*order).limit(limit).offset(offset)
+    # LIMIT/OFFSET as literals: SQLite keeps only the top rows while sorting when it knows
+    # the limit (110 ms -> 15 ms over a month of the 88k corpus), not with a bound parameter.
+    ids_query = (select(papers.c.doc_id).where(*conditions).order_by(*order)
+                 .limit(bindparam("page_limit", int(limit), literal_execute=True))
+                 .offset(bindparam("page_offset", int(offset), literal_execute=True)))
     if count_query is None:
         count_query = select(func.count()).select_from(papers).where(*conditions)
     with catalog.engine.connect() as conn:
