@@ -19,6 +19,7 @@ from sqlalchemy import update
 
 from paperwire.config import Settings, load_settings
 from paperwire.importer import import_files
+from paperwire.search import build_indexes
 from paperwire.store import open_catalog
 from paperwire.store.schema import papers
 
@@ -65,12 +66,7 @@ def web_home(tmp_path_factory) -> Settings:
     with catalog.engine.begin() as conn:
         for paper_id, votes in UPVOTED.items():
             conn.execute(update(papers).where(papers.c.id == paper_id).values(upvotes=votes))
-    try:
-        from paperwire.search import build_indexes
-    except ImportError:  # search not landed yet: pages show "index missing"
-        build_indexes = None
-    if build_indexes is not None:
-        build_indexes(settings, catalog, rebuild=True, progress=False)
+    build_indexes(settings, catalog, rebuild=True, progress=False)
     catalog.engine.dispose()
     return settings
 

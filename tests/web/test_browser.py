@@ -48,13 +48,6 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
 
 
-def search_ready() -> None:
-    try:
-        from paperwire.search import SearchService  # noqa: F401
-    except ImportError:
-        pytest.skip("paperwire.search (SearchService) is not available in this checkout")
-
-
 def test_front_page_then_previous_day(page):
     page.goto("/")
     assert page.locator("h1").inner_text() == "Wednesday, 1 July 2026"
@@ -83,7 +76,6 @@ def test_open_a_paper_and_see_rendered_math(page):
 
 
 def test_search_and_filter(page):
-    search_ready()
     page.goto("/trending")
     screenshot(page, "trending")
     page.get_by_label("Search papers").fill("alert script")

@@ -11,13 +11,6 @@ from paperwire.web.render import render_excerpt, render_text
 HOSTILE_ID = "2607.99001"  # title: <script>alert(1)</script> & $x<y$
 
 
-def search_ready() -> None:
-    try:
-        from paperwire.search import SearchService  # noqa: F401
-    except ImportError:
-        pytest.skip("paperwire.search (SearchService) is not available in this checkout")
-
-
 def assert_no_live_markup(body: str) -> None:
     """Hostile text shows as text: no script, no injected tag or handler, no javascript: link."""
     assert "<script>alert" not in body
@@ -176,7 +169,6 @@ def test_search_page_without_words_shows_the_form(app_client):
 
 
 def test_search_results_have_highlights_filters_and_pages(app_client):
-    search_ready()
     response = app_client.get("/search?q=learning")
     assert response.status_code == 200
     body = response.text
@@ -260,3 +252,30 @@ def test_serve_and_demo_commands_document_themselves():
     for command in ("serve", "demo"):
         result = CliRunner().invoke(main, [command, "--help"])
         assert result.exit_code == 0 and "--workers" in result.output and "Examples:" in result.output
+
+
+def test_many_readers_of_an_expired_page_cause_one_render(web_app, monkeypatch):
+    import asyncio
+    import time as clock
+
+    import httpx
+
+    real_get, calls = web_app.state.catalog.get, []
+
+    def slow_get(paper_id):
+        calls.append(paper_id)
+        clock.sleep(0.2)  # a render long enough for the other readers to arrive meanwhile
+        return real_get(paper_id)
+
+    monkeypatch.setattr(web_app.state.catalog, "get", slow_get)
+
+    async def readers(count: int, url: str) -> list[int]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=web_app), base_url="http://test") as client:
+            responses = await asyncio.gather(*(client.get(url) for _ in range(count)))
+        return [r.status_code for r in responses]
+
+    assert asyncio.run(readers(1, "/papers/2607.99003?stampede=0")) == [200]
+    calls_of_one_render = len(calls)
+    calls.clear()
+    assert asyncio.run(readers(8, "/papers/2607.99003?stampede=1")) == [200] * 8
+    assert len(calls) == calls_of_one_render

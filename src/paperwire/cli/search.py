@@ -172,19 +172,23 @@ def register(main: click.Group) -> None:
                   help="Papers to benchmark on (JSONL, e.g. ../shared/data/arxiv-88k.jsonl.gz); default: the bundled sample.")
     @click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path),
                   help="Where the benchmark's catalog, indexes and vectors live (kept between runs).")
+    @click.option("--from-home", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                  help="Start from this paperwire home's catalog and stored embeddings (copied, never changed).")
     @click.option("--queries", default=300, show_default=True, help="Queries to time per configuration.")
     @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-    def bench_search(size: int, data: Path | None, work_dir: Path | None, queries: int, as_json: bool) -> None:
+    def bench_search(size: int, data: Path | None, work_dir: Path | None, from_home: Path | None, queries: int,
+                     as_json: bool) -> None:
         """Latency of hybrid search (warm, one query at a time) against exact numpy + SQLite FTS5.
 
         \b
         Examples:
           paperwire bench search --data ../shared/data/arxiv-88k.jsonl.gz
-          paperwire bench search --size 1000000
+          paperwire bench search --from-home ~/.paperwire --size 1000000
         """
         from paperwire.search.benchmark import run_benchmark
 
-        figures = run_benchmark(size=size, data=data, work_dir=work_dir, queries=queries, progress=not as_json)
+        figures = run_benchmark(size=size, data=data, work_dir=work_dir, queries=queries, progress=not as_json,
+                                from_home=from_home)
         click.echo(json.dumps(figures, indent=2) if as_json else _bench_text(figures))
 
 

@@ -77,12 +77,9 @@ def register(main: click.Group) -> None:
             with as_file(files("paperwire") / "sample" / "arxiv-sample.jsonl.gz") as sample:
                 for report in import_files(catalog, [sample]):
                     click.echo(report.summary())
-        try:
-            from paperwire.search import build_indexes
-        except ImportError:
-            click.echo("search is not part of this build: serving without a search index", err=True)
-        else:
-            click.echo("updating the search indexes")
-            build_indexes(app.settings, catalog, rebuild=False, progress=True)
+        from paperwire.search import build_indexes
+
+        click.echo("updating the search indexes")
+        build_indexes(app.settings, catalog, rebuild=False, progress=True)
         click.echo(f"paperwire demo on http://{host}:{port}")
         run_server(app.settings.home, host, port, workers, log_level)

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from contextlib import asynccontextmanager
 
@@ -19,16 +18,17 @@ from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
 from paperwire.config import Settings, load_settings
+from paperwire.search import SearchService
 from paperwire.store import open_catalog
-from paperwire.web import pages
+from paperwire.web import api_v1, arxiv_api, exports, feeds, hf_api, pages
 from paperwire.web.cache import TTLCache
 from paperwire.web.templating import STATIC_DIR, make_environment, page_response, render_page
 
 log = logging.getLogger(__name__)
 
-# Routers of the API modules, included before the pages so /papers/{id:path} cannot
-# shadow a more specific route of theirs.
-API_MODULES = ("api_v1", "hf_api", "arxiv_api", "feeds", "exports")
+# The API routers go before the pages, so /papers/{id:path} cannot shadow a more
+# specific route of theirs (/papers/{id}.bib).
+API_ROUTERS = (api_v1.router, hf_api.router, arxiv_api.router, feeds.router, exports.router)
 STATIC_MAX_AGE_S = 365 * 24 * 3600  # static URLs carry a content hash (?v=...)
 PAGE_CACHE_AGE_S = 30.0
 VALUE_CACHE_AGE_S = 300.0
@@ -41,16 +41,6 @@ class CachedStaticFiles(StaticFiles):
         response = super().file_response(*args, **kwargs)
         response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE_S}, immutable"
         return response
-
-
-def open_search(settings: Settings, catalog):
-    """The search service, or None when paperwire.search is not part of this build."""
-    try:
-        from paperwire.search import SearchService
-    except ImportError:
-        log.warning("paperwire.search is not available: the search page will say so")
-        return None
-    return SearchService(settings, catalog)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -67,23 +57,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   openapi_url="/api/openapi.json")
     app.state.settings = settings
     app.state.catalog = catalog
-    app.state.search = open_search(settings, catalog)
+    app.state.search = SearchService(settings, catalog)
     app.state.templates = make_environment(settings)
-    app.state.page_cache = TTLCache(max_entries=1024, max_age_s=PAGE_CACHE_AGE_S)
+    app.state.page_cache = TTLCache(max_entries=300, max_age_s=PAGE_CACHE_AGE_S)  # ~30 MB at most
     app.state.value_cache = TTLCache(max_entries=64, max_age_s=VALUE_CACHE_AGE_S)
+    app.state.page_renders = {}  # URL -> the render in progress, awaited by its other readers
 
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
-    for name in API_MODULES:
-        try:
-            module = importlib.import_module(f"paperwire.web.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"paperwire.web.{name}":
-                raise
-            continue  # not written yet
-        router = getattr(module, "router", None)  # exports may be functions only
-        if router is not None:
-            app.include_router(router)
+    for router in API_ROUTERS:
+        app.include_router(router)
     app.include_router(pages.router)
     add_error_pages(app)
     return app

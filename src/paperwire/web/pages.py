@@ -6,20 +6,20 @@ Anonymous pages are cached per worker for a short time and sent with an ETag.
 
 from __future__ import annotations
 
-import functools
 import logging
 from datetime import date, timedelta
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
+from paperwire.search import IndexMissing, SearchFilters
 from paperwire.store import browse
 from paperwire.store.catalog import StoredPaper
 from paperwire.web import exports
 from paperwire.web.periods import PERIOD_KINDS, BadDate, parse_day, period_for
-from paperwire.web.templating import RenderedPage, is_anonymous, page_response, render_page, with_gzip
+from paperwire.web.page_cache import cached_page
+from paperwire.web.templating import render_page
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -40,31 +40,6 @@ class PageError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-def cached_page(handler):
-    """Serve anonymous readers the worker's cached copy of this URL when it is fresh.
-
-    The lookup runs on the event loop; only a miss goes to a thread to query and render.
-    """
-
-    @functools.wraps(handler)
-    async def wrapper(request: Request, **params):
-        if not is_anonymous(request):
-            result = await run_in_threadpool(handler, request, **params)
-            return page_response(request, result, cacheable=False) if isinstance(result, RenderedPage) else result
-        key = f"{request.url.path}?{request.url.query}"
-        cache = request.app.state.page_cache
-        page = cache.get(key)
-        if page is None:
-            page = await run_in_threadpool(handler, request, **params)
-            if not isinstance(page, RenderedPage):
-                return page  # a redirect
-            page = with_gzip(page)
-            cache.put(key, page)
-        return page_response(request, page)
-
-    return wrapper
 
 
 def _offset(page: int, size: int) -> int:
@@ -155,13 +130,6 @@ def search(request: Request, q: str = "", category: str = "", since: str = "", u
     if not q.strip():
         return render_page(request, "search.html", context)
     service = request.app.state.search
-    try:
-        from paperwire.search import IndexMissing, SearchFilters
-    except ImportError:  # search not installed in this build
-        service = None
-    if service is None:
-        context["notice"] = "Search is not available on this server yet."
-        return render_page(request, "search.html", context, status=503)
     filters = SearchFilters(
         categories=(category,) if category else (), since=since_day, until=until_day,
         authors=(author,) if author else (), has_code=True if has_code else None,
@@ -183,8 +151,6 @@ def bibtex_for(stored: StoredPaper) -> str:
 
 def _similar(request: Request, stored: StoredPaper) -> list:
     service = request.app.state.search
-    if service is None:
-        return []
     try:
         return service.similar(stored.paper.id, limit=SIMILAR_COUNT)
     except Exception:  # a missing or stale index must not take the paper page down

@@ -1,0 +1,137 @@
+"""`paperwire eval beir`: nDCG@10 and recall@100 of each retrieval mode on a BEIR dataset.
+
+The corpus goes into a temporary catalog with its own indexes (the user's are never
+touched). nDCG@10 uses linear gain over the qrels, as trec_eval's ndcg_cut does (what
+BEIR and MTEB report). Tune only on a train split.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+from paperwire.config import load_settings
+
+MODES = ("keyword", "semantic", "hybrid")
+DEPTH = 100
+
+
+class BeirError(ValueError):
+    """The directory is not a usable BEIR dataset."""
+
+
+def load_queries(directory: Path) -> dict[str, str]:
+    path = directory / "queries.jsonl"
+    if not path.is_file():
+        raise BeirError(f"{path} not found: a BEIR dataset has corpus.jsonl, queries.jsonl and qrels/<split>.tsv")
+    queries = {}
+    with open(path, encoding="utf-8") as stream:
+        for line in stream:
+            if line.strip():
+                record = json.loads(line)
+                queries[str(record["_id"])] = record.get("text") or ""
+    return queries
+
+
+def load_qrels(directory: Path, split: str) -> dict[str, dict[str, int]]:
+    path = directory / "qrels" / f"{split}.tsv"
+    if not path.is_file():
+        available = ", ".join(sorted(p.stem for p in (directory / "qrels").glob("*.tsv"))) or "none"
+        raise BeirError(f"{path} not found; splits available: {available}")
+    qrels: dict[str, dict[str, int]] = {}
+    with open(path, encoding="utf-8", newline="") as stream:
+        rows = csv.reader(stream, delimiter="\t")
+        next(rows, None)  # header: query-id corpus-id score
+        for row in rows:
+            if len(row) >= 3 and row[0].strip():
+                qrels.setdefault(row[0].strip(), {})[row[1].strip()] = int(row[2])
+    return qrels
+
+
+def ndcg_at(ranked: list[str], relevant: dict[str, int], k: int = 10) -> float:
+    """nDCG@k with linear gain (trec_eval ndcg_cut)."""
+    dcg = sum(relevant.get(doc, 0) / math.log2(rank + 2) for rank, doc in enumerate(ranked[:k]))
+    ideal = sorted(relevant.values(), reverse=True)[:k]
+    idcg = sum(gain / math.log2(rank + 2) for rank, gain in enumerate(ideal))
+    return dcg / idcg if idcg > 0 else 0.0
+
+
+def recall_at(ranked: list[str], relevant: dict[str, int], k: int = 100) -> float:
+    wanted = {doc for doc, gain in relevant.items() if gain > 0}
+    return len(wanted & set(ranked[:k])) / len(wanted) if wanted else 0.0
+
+
+def evaluate(directory: Path, split: str, *, embedding_cache: Path | None = None, progress: bool = True,
+             work_dir: Path | None = None) -> dict:
+    """Scores of every mode; builds a temporary catalog and indexes (or uses ``work_dir``)."""
+    directory = Path(directory)
+    queries = load_queries(directory)
+    qrels = load_qrels(directory, split)
+    if not (directory / "corpus.jsonl").is_file():
+        raise BeirError(f"{directory / 'corpus.jsonl'} not found")
+    with tempfile.TemporaryDirectory(prefix="paperwire-beir-") as temporary:
+        home = Path(work_dir or temporary)
+        rankings, documents, seconds = _rank_all(directory, home, queries, qrels, embedding_cache, progress)
+    figures: dict = {"dataset": directory.name, "split": split, "queries": len(rankings["hybrid"]),
+                     "documents": documents, "seconds_per_query": seconds}
+    for mode in MODES:
+        ranked = rankings[mode]
+        figures[mode] = {
+            "ndcg@10": round(sum(ndcg_at(ranked[q], qrels[q]) for q in ranked) / max(len(ranked), 1), 4),
+            "recall@100": round(sum(recall_at(ranked[q], qrels[q]) for q in ranked) / max(len(ranked), 1), 4),
+        }
+    return figures
+
+
+def _rank_all(directory: Path, home: Path, queries: dict[str, str], qrels: dict, embedding_cache: Path | None,
+              progress: bool) -> tuple[dict[str, dict[str, list[str]]], int, dict]:
+    from paperwire.importer import import_files
+    from paperwire.search.indexer import build_indexes
+    from paperwire.search.query import parse_query
+    from paperwire.search.service import SearchService
+    from paperwire.store import open_catalog
+
+    settings = load_settings(home=home, environ={})
+    catalog = open_catalog(settings.catalog_url)
+    try:
+        if catalog.count() == 0:
+            import_files(catalog, [directory / "corpus.jsonl"], "beir", progress=progress)
+        build_indexes(settings, catalog, progress=progress, embedding_store=embedding_cache)
+        beir_ids = _beir_ids(catalog)
+        service = SearchService(settings, catalog)
+        indexes = service._indexes()
+        rankings: dict[str, dict[str, list[str]]] = {mode: {} for mode in MODES}
+        timings = {mode: 0.0 for mode in MODES}
+        judged = [q for q in queries if q in qrels]
+        for query_id in _progress(judged, progress, "queries"):
+            parsed = parse_query(queries[query_id])
+            for mode in MODES:
+                started = time.perf_counter()
+                ranked, _ = service.rank(indexes, parsed, DEPTH, mode)
+                timings[mode] += time.perf_counter() - started
+                rankings[mode][query_id] = [beir_ids[d] for d, _ in ranked if d in beir_ids]
+        seconds = {mode: round(t / max(len(judged), 1), 4) for mode, t in timings.items()}
+        return rankings, catalog.count(), seconds
+    finally:
+        catalog.engine.dispose()
+
+
+def _beir_ids(catalog) -> dict[int, str]:
+    ids: dict[int, str] = {}
+    for batch in catalog.changed_since(0):
+        for stored in batch:
+            beir_id = stored.paper.extra.get("beir_id")
+            if beir_id is not None and not stored.deleted:
+                ids[stored.doc_id] = str(beir_id)
+    return ids
+
+
+def _progress(items: list, enabled: bool, label: str) -> Callable:
+    from tqdm import tqdm
+
+    return tqdm(items, desc=label, disable=not enabled)

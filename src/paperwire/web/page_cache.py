@@ -1,0 +1,59 @@
+"""Serving anonymous pages from the worker's cache: one render per URL per cache period.
+
+The lookup runs on the event loop; a miss is rendered in a thread. When many readers
+ask for the same expired page at once, one renders it and the others wait for that
+render instead of repeating it (no stampede when a popular page expires).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+
+from paperwire.web.templating import RenderedPage, is_anonymous, page_response, with_gzip
+
+
+def cached_page(handler):
+    """Wrap a page handler returning a RenderedPage (or a redirect Response)."""
+
+    @functools.wraps(handler)
+    async def wrapper(request: Request, **params):
+        if not is_anonymous(request):
+            result = await run_in_threadpool(handler, request, **params)
+            return page_response(request, result, cacheable=False) if isinstance(result, RenderedPage) else result
+        key = f"{request.url.path}?{request.url.query}"
+        page = request.app.state.page_cache.get(key)
+        if page is None:
+            renders: dict[str, asyncio.Future] = request.app.state.page_renders
+            if key in renders:
+                page = await asyncio.shield(renders[key])
+            if page is None:
+                result = await _render_once(request, key, handler, params)
+                if not isinstance(result, RenderedPage):
+                    return result  # a redirect
+                page = result
+        return page_response(request, page)
+
+    return wrapper
+
+
+async def _render_once(request: Request, key: str, handler, params: dict):
+    renders: dict[str, asyncio.Future] = request.app.state.page_renders
+    waiting = asyncio.get_running_loop().create_future()
+    renders[key] = waiting
+    page = None
+    try:
+        result = await run_in_threadpool(handler, request, **params)
+        if isinstance(result, RenderedPage):
+            page = with_gzip(result)
+            request.app.state.page_cache.put(key, page)
+            return page
+        return result
+    finally:
+        # Waiters get the page, or None (an error or a redirect) and then render themselves.
+        waiting.set_result(page)
+        if renders.get(key) is waiting:
+            del renders[key]

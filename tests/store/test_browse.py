@@ -1,0 +1,58 @@
+"""Browsing queries: a day's papers by votes, neighbouring days, categories, authors, trending."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from paperwire.paper import DeletedRecord, Paper
+from paperwire.store import browse
+
+
+def paper(n: int, day: str, votes: int = 0, categories=("cs.CL",), authors=("Ann Lee",)) -> Paper:
+    return Paper(id=f"2607.{n:05d}", arxiv_id=f"2607.{n:05d}", title=f"Paper {n}", listing_date=date.fromisoformat(day),
+                 categories=tuple(categories), primary_category=categories[0], authors=tuple(authors), upvotes=votes)
+
+
+def fill(catalog) -> None:
+    catalog.store([
+        paper(1, "2026-06-29", 5), paper(2, "2026-06-29", 9, ("cs.CV", "cs.CL")), paper(3, "2026-06-29", 1),
+        paper(4, "2026-07-01", 0, ("cs.CV",), ("Zoë Ångström",)), paper(5, "2026-06-26", 2),
+        paper(6, "2026-06-29", 99),
+    ])
+    catalog.store([DeletedRecord("2607.00006")])
+
+
+def ids(papers) -> list[str]:
+    return [p.paper.id for p in papers]
+
+
+def test_a_day_most_upvoted_first_without_withdrawn_papers(catalog):
+    fill(catalog)
+    day = date(2026, 6, 29)
+    papers, total = browse.papers_in_period(catalog, day, day)
+    assert ids(papers) == ["2607.00002", "2607.00001", "2607.00003"] and total == 3
+    first, _ = browse.papers_in_period(catalog, day, day, limit=2)
+    second, _ = browse.papers_in_period(catalog, day, day, limit=2, offset=2)
+    assert ids(first) + ids(second) == ids(papers)
+    in_cv, total_cv = browse.papers_in_period(catalog, day, day, category="cs.CV")
+    assert ids(in_cv) == ["2607.00002"] and total_cv == 1
+
+
+def test_latest_and_neighbouring_days(catalog):
+    assert browse.latest_listing_date(catalog) is None
+    fill(catalog)
+    assert browse.latest_listing_date(catalog) == date(2026, 7, 1)
+    assert browse.neighbouring_dates(catalog, date(2026, 6, 29)) == (date(2026, 6, 26), date(2026, 7, 1))
+    assert browse.neighbouring_dates(catalog, date(2026, 6, 27)) == (date(2026, 6, 26), date(2026, 6, 29))
+    assert browse.neighbouring_dates(catalog, date(2026, 7, 1)) == (date(2026, 6, 29), None)
+
+
+def test_by_category_author_and_trending(catalog):
+    fill(catalog)
+    cv, total = browse.papers_by_category(catalog, "cs.CV", limit=10, offset=0)
+    assert ids(cv) == ["2607.00004", "2607.00002"] and total == 2  # cross-lists count, newest first
+    by_name, total = browse.papers_by_author(catalog, "zoe angstrom", limit=10, offset=0)
+    assert ids(by_name) == ["2607.00004"] and total == 1
+    recent, total = browse.trending(catalog, since=date(2026, 6, 29), limit=10, offset=0)
+    assert ids(recent)[0] == "2607.00004" and total == 4  # no scores yet: newest first
+    assert dict(browse.category_counts(catalog))["cs.CV"] == 2
