@@ -25,10 +25,6 @@ MODES = ("hybrid", "keyword", "semantic")
 CANDIDATES = 100
 MAX_DEPTH = 1000
 MAX_LIMIT = 200
-# Dense pseudo-relevance feedback: the query vector moves toward the mean of the
-# top fused papers before a second semantic pass (tuned on SciFact train).
-PRF_DOCS = 3
-PRF_WEIGHT = 0.0
 _AUTHOR_LIMIT = 100_000
 
 
@@ -132,15 +128,8 @@ class SearchService:
         allowed = len(indexes.vectors) if mask is None else int(mask.sum())
         if mode == "semantic":
             return semantic_hits, min(allowed, len(semantic_hits))
-        fused = convex(keyword_hits, semantic_hits)
-        if PRF_WEIGHT > 0 and fused:
-            top = indexes.vectors.rows_of(np.array([d for d, _ in fused[:PRF_DOCS]], dtype=np.int64))
-            if len(top):
-                moved = vector + PRF_WEIGHT * indexes.vectors.vectors(top).mean(axis=0)
-                moved /= np.linalg.norm(moved) or 1.0
-                semantic_hits = indexes.vectors.search(moved, depth, mask)
-                fused = convex(keyword_hits, semantic_hits)
-        return fused[:depth], total
+        # Dense pseudo-relevance feedback did not pay on SciFact train (docs/benchmarks.md): one pass.
+        return convex(keyword_hits, semantic_hits)[:depth], total
 
     def _row_mask(self, indexes: _Loaded, filters: SearchFilters) -> np.ndarray | None:
         mask = indexes.facets.mask(filters)

@@ -149,7 +149,4 @@ def _doc_id_bitmap(doc_ids: np.ndarray, size: int) -> np.ndarray:
 
 
 def _npy_data_offset(path: Path) -> int:
-    with open(path, "rb") as stream:
-        version = np.lib.format.read_magic(stream)
-        np.lib.format._read_array_header(stream, version)
-        return stream.tell()
+    return int(np.load(path, mmap_mode="r").offset)
