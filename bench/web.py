@@ -187,7 +187,7 @@ def main() -> None:
     context = (f"{papers:,} papers in a SQLite catalog (latest day {day}), `paperwire serve --workers "
                f"{args.workers}`, wrk {args.threads} threads x {args.connections} connections x {args.duration} s "
                f"from a second process on loopback, gzip accepted; {os.cpu_count()} shared cores, "
-               f"Python {platform.python_version()}. The page cache holds each anonymous page for 30 s per worker.")
+               f"Python {platform.python_version()}. The page cache holds each anonymous page for 30 s per worker (then serves it stale while re-rendering).")
     section = markdown(rows, context)
     print()
     print(section)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -220,6 +221,8 @@ def test_feeds_are_advertised(app_client):
     front = app_client.get("/?date=2026-06-30").text
     assert '<link rel="alternate" type="application/rss+xml" title="Papers of 2026-06-30" ' \
            'href="/feeds/daily.rss?date=2026-06-30">' in front
+    assert '<link rel="alternate" type="application/atom+xml" title="Papers of 2026-06-30 (Atom)" ' \
+           'href="/feeds/daily.atom?date=2026-06-30">' in front
 
 
 def test_a_failure_shows_a_friendly_500_without_a_trace(app_client, web_app, monkeypatch):
@@ -279,3 +282,33 @@ def test_many_readers_of_an_expired_page_cause_one_render(web_app, monkeypatch):
     calls.clear()
     assert asyncio.run(readers(8, "/papers/2607.99003?stampede=1")) == [200] * 8
     assert len(calls) == calls_of_one_render
+
+
+def test_page_cache_serves_fresh_then_stale_then_forgets():
+    from paperwire.web.cache import TTLCache
+
+    now = [0.0]
+    cache = TTLCache(max_entries=2, max_age_s=30, max_stale_s=60, clock=lambda: now[0])
+    cache.put("/", "page")
+    assert cache.lookup("/") == ("page", True)
+    now[0] = 45
+    assert cache.lookup("/") == ("page", False) and cache.get("/") is None  # served stale, refreshed meanwhile
+    now[0] = 100
+    assert cache.lookup("/") is None
+    for key in ("a", "b", "c"):
+        cache.put(key, key)
+    assert cache.lookup("a") is None and cache.lookup("c") == ("c", True)  # least recently used goes first
+
+
+def test_an_expired_page_is_served_at_once_and_refreshed_behind(app_client, web_app):
+    url = key = "/categories?stale=1"
+    first = app_client.get(url)
+    cache = web_app.state.page_cache
+    page, _ = cache.lookup(key)
+    cache._entries[key] = (cache._clock() - cache.max_age_s - 1, page)  # age it past fresh
+    again = app_client.get(url)
+    assert again.status_code == 200 and again.text == first.text
+    deadline = time.monotonic() + 10
+    while not cache.lookup(key)[1]:  # the background render replaced it with a fresh copy
+        assert time.monotonic() < deadline
+        time.sleep(0.05)

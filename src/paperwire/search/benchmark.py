@@ -229,8 +229,13 @@ def worker(work_dir: Path, query_count: int) -> dict:
     indexes = service._indexes()
     rng = random.Random(SEED)
     doc_ids = indexes.vectors.doc_ids
-    picks = [int(d) for d in rng.sample(list(doc_ids), min(len(doc_ids), query_count * 3))]
-    titles = [p.paper.title for p in catalog.by_doc_ids(picks) if p.paper.source != "bench"]
+    from sqlalchemy import select
+
+    from paperwire.store.schema import papers
+
+    with catalog.engine.connect() as conn:
+        real_ids = conn.execute(select(papers.c.doc_id).where(papers.c.source != "bench")).scalars().all()
+    titles = [p.paper.title for p in catalog.by_doc_ids(rng.sample(real_ids, min(len(real_ids), query_count * 2)))]
     texts = []
     for title in titles:
         tokens = words(title)

@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 API_ROUTERS = (api_v1.router, hf_api.router, arxiv_api.router, feeds.router, exports.router)
 STATIC_MAX_AGE_S = 365 * 24 * 3600  # static URLs carry a content hash (?v=...)
 PAGE_CACHE_AGE_S = 30.0
+PAGE_STALE_S = 300.0  # an expired page is served for this long while it is re-rendered
+PAGE_CACHE_ENTRIES = 300  # ~30 MB per worker at most (a page and its gzip)
 VALUE_CACHE_AGE_S = 300.0
 
 
@@ -59,9 +61,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.catalog = catalog
     app.state.search = SearchService(settings, catalog)
     app.state.templates = make_environment(settings)
-    app.state.page_cache = TTLCache(max_entries=300, max_age_s=PAGE_CACHE_AGE_S)  # ~30 MB at most
+    app.state.page_cache = TTLCache(max_entries=PAGE_CACHE_ENTRIES, max_age_s=PAGE_CACHE_AGE_S,
+                                    max_stale_s=PAGE_STALE_S)
     app.state.value_cache = TTLCache(max_entries=64, max_age_s=VALUE_CACHE_AGE_S)
     app.state.page_renders = {}  # URL -> the render in progress, awaited by its other readers
+    app.state.page_refreshes = set()  # background re-renders of stale pages
 
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")

@@ -13,26 +13,36 @@ from typing import Any, Callable, Hashable
 
 
 class TTLCache:
-    """Least-recently-used entries, each valid for ``max_age_s`` seconds. Thread-safe."""
+    """Least-recently-used entries, fresh for ``max_age_s`` seconds, then stale for
+    ``max_stale_s`` more (served while a fresh copy is made), then gone. Thread-safe."""
 
-    def __init__(self, max_entries: int = 512, max_age_s: float = 30.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, max_entries: int = 512, max_age_s: float = 30.0, max_stale_s: float = 0.0,
+                 clock: Callable[[], float] = time.monotonic):
         self.max_entries = max_entries
         self.max_age_s = max_age_s
+        self.max_stale_s = max_stale_s
         self._clock = clock
         self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> Any | None:
+    def lookup(self, key: Hashable) -> tuple[Any, bool] | None:
+        """(value, is_fresh), or None when absent or too old even to serve stale."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
                 return None
             stored_at, value = entry
-            if self._clock() - stored_at > self.max_age_s:
+            age = self._clock() - stored_at
+            if age > self.max_age_s + self.max_stale_s:
                 del self._entries[key]
                 return None
             self._entries.move_to_end(key)
-            return value
+            return value, age <= self.max_age_s
+
+    def get(self, key: Hashable) -> Any | None:
+        """The value while fresh, else None."""
+        found = self.lookup(key)
+        return found[0] if found and found[1] else None
 
     def put(self, key: Hashable, value: Any) -> None:
         if self.max_entries <= 0:

@@ -1,19 +1,23 @@
 """Serving anonymous pages from the worker's cache: one render per URL per cache period.
 
 The lookup runs on the event loop; a miss is rendered in a thread. When many readers
-ask for the same expired page at once, one renders it and the others wait for that
-render instead of repeating it (no stampede when a popular page expires).
+ask for the same missing page at once, one renders it and the others wait for that
+render instead of repeating it. A page just past its age is served stale while one
+background render refreshes it, so a popular page never makes its readers wait.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from paperwire.web.templating import RenderedPage, is_anonymous, page_response, with_gzip
+
+log = logging.getLogger(__name__)
 
 
 def cached_page(handler):
@@ -25,9 +29,12 @@ def cached_page(handler):
             result = await run_in_threadpool(handler, request, **params)
             return page_response(request, result, cacheable=False) if isinstance(result, RenderedPage) else result
         key = f"{request.url.path}?{request.url.query}"
-        page = request.app.state.page_cache.get(key)
+        renders: dict[str, asyncio.Future] = request.app.state.page_renders
+        found = request.app.state.page_cache.lookup(key)
+        page = found[0] if found else None
+        if found and not found[1] and key not in renders:
+            _refresh_in_background(request, key, handler, params)
         if page is None:
-            renders: dict[str, asyncio.Future] = request.app.state.page_renders
             if key in renders:
                 page = await asyncio.shield(renders[key])
             if page is None:
@@ -38,6 +45,19 @@ def cached_page(handler):
         return page_response(request, page)
 
     return wrapper
+
+
+def _refresh_in_background(request: Request, key: str, handler, params: dict) -> None:
+    async def refresh() -> None:
+        try:
+            await _render_once(request, key, handler, params)
+        except Exception:  # the stale copy stays; the next reader after it expires retries
+            log.warning("refreshing %s failed", key, exc_info=True)
+
+    tasks: set = request.app.state.page_refreshes  # held so the task is not collected mid-way
+    task = asyncio.get_running_loop().create_task(refresh())
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
 
 
 async def _render_once(request: Request, key: str, handler, params: dict):
