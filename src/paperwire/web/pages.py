@@ -82,7 +82,7 @@ def front(request: Request, date: str = "", period: str = "day", page: int = 1):
     feeds = [("Papers of " + day.isoformat(), f"/feeds/daily.rss?date={day.isoformat()}")]
     return render_page(request, "front.html", {
         "title": shown.label, "period": shown, "papers": papers, "pager": _pager(page, DAY_PAGE_SIZE, total),
-        "previous_day": before, "next_day": after, "feeds": feeds, "rank_offset": _offset(page, DAY_PAGE_SIZE),
+        "previous_day": before, "next_day": after, "feeds": feeds,
     })
 
 
@@ -96,7 +96,7 @@ def trending(request: Request, page: int = 1):
     papers, total = browse.trending(catalog, since=since, limit=LIST_PAGE_SIZE, offset=_offset(page, LIST_PAGE_SIZE))
     return render_page(request, "listing.html", {
         "title": "Trending papers", "heading": "Trending papers",
-        "intro": f"Papers of the last {TRENDING_WINDOW_DAYS} days, most talked about first.",
+        "intro": f"Papers of the last {TRENDING_WINDOW_DAYS} days of listings, most talked about first.",
         "papers": papers, "pager": _pager(page, LIST_PAGE_SIZE, total), "active": "trending",
         "feeds": [("Trending papers", "/feeds/trending.rss")],
     })
@@ -105,7 +105,7 @@ def trending(request: Request, page: int = 1):
 # ---- search -----------------------------------------------------------------------------
 
 def _category_choices(request: Request) -> list[tuple[str, int]]:
-    # A GROUP BY over every paper: computed once per worker every few minutes.
+    # A GROUP BY over the category index: computed once per worker every few minutes.
     cache = request.app.state.value_cache
     return cache.get_or_compute("category_counts", lambda: browse.category_counts(request.app.state.catalog))
 
@@ -139,7 +139,7 @@ def search(request: Request, q: str = "", category: str = "", since: str = "", u
     except IndexMissing:
         context["notice"] = "The search index has not been built yet: run `paperwire index` on the server."
         return render_page(request, "search.html", context, status=503)
-    context.update(hits=results.hits, pager=_pager(page, SEARCH_PAGE_SIZE, results.total), rank_offset=offset)
+    context.update(hits=results.hits, pager=_pager(page, SEARCH_PAGE_SIZE, results.total))
     return render_page(request, "search.html", context)
 
 
