@@ -38,6 +38,13 @@ def test_bibtex_escapes_every_special_character():
     assert bibtex_escape("two\nlines") == "two lines"
 
 
+def test_bibtex_keeps_math_as_tex_when_it_is_safe_in_a_field():
+    assert bibtex_escape(r"Bounds $\sum_{i=1}^n x_i^2$ for 100% of \(\mathbb{R}^n\)") == (
+        r"Bounds $\sum_{i=1}^n x_i^2$ for 100\% of $\mathbb{R}^n$")
+    assert bibtex_escape(r"broken $\frac{1}{$ span") == r"broken \$\textbackslash{}frac\{1\}\{\$ span"
+    assert bibtex_escape(r"$a}{b$") == r"\$a\}\{b\$"
+
+
 def test_bibtex_entry_has_arxiv_fields():
     entry = bibtex(_paper())
     assert entry.startswith("@misc{vaswani2017attention,\n")

@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         catalog.engine.dispose()
 
     app = FastAPI(title=settings.site_name, lifespan=lifespan, docs_url="/api/docs", redoc_url=None,
-                  openapi_url="/api/openapi.json")
+                  openapi_url="/openapi.json")
     app.state.settings = settings
     app.state.catalog = catalog
     app.state.search = SearchService(settings, catalog)

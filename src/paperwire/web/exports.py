@@ -19,6 +19,7 @@ from paperwire.config import Settings
 from paperwire.paper import Paper, clean_text
 from paperwire.web.api_common import JsonErrorRoute, find_paper, paper_url
 from paperwire.web.deps import get_settings
+from paperwire.web.render import split_math
 
 BIBTEX_MEDIA_TYPE = "application/x-bibtex; charset=utf-8"
 RIS_MEDIA_TYPE = "application/x-research-info-systems; charset=utf-8"
@@ -47,8 +48,34 @@ def _as_paper(item) -> Paper:
 
 
 def bibtex_escape(text: str | None) -> str:
-    """``text`` on one line with BibTeX's special characters escaped; non-ASCII kept."""
-    return "".join(_BIBTEX_ESCAPES.get(ch, ch) for ch in clean_text(text))
+    """``text`` on one line with BibTeX's special characters escaped; non-ASCII kept.
+
+    Math spans stay TeX (``$x^2$``), which LaTeX typesets and Zotero keeps, as long as
+    their braces balance; any other span is escaped character by character.
+    """
+    parts = []
+    for segment in split_math(clean_text(text)):
+        if segment.tex is not None and _safe_in_field(segment.tex):
+            parts.append(f"${segment.tex}$")
+        else:
+            parts.append("".join(_BIBTEX_ESCAPES.get(ch, ch) for ch in segment.source))
+    return "".join(parts)
+
+
+def _safe_in_field(tex: str) -> bool:
+    # A field must stay brace-balanced, and % would comment out the rest of a LaTeX line.
+    depth = 0
+    for position, ch in enumerate(tex):
+        escaped = position > 0 and tex[position - 1] == "\\"
+        if ch == "{" and not escaped:
+            depth += 1
+        elif ch == "}" and not escaped:
+            depth -= 1
+            if depth < 0:
+                return False
+        elif ch == "%" and not escaped:
+            return False
+    return depth == 0
 
 
 def _ascii_words(text: str) -> list[str]:
