@@ -113,3 +113,12 @@ def test_an_arxiv_record_absorbs_a_page_capture_of_the_same_paper():
 
 def test_clean_text_composes_accents_and_drops_invisible_characters():
     assert clean_text("Cafe\u0301 \u200b\u2028 ok\x07") == "Café ok"
+
+
+def test_category_codes_have_their_arxiv_names():
+    from paperwire.taxonomy import category_for_name, category_name
+
+    assert category_name("cs.CL") == "Computation and Language"
+    assert category_name("hep-th") == "High Energy Physics - Theory"
+    assert category_name("cs.XX") is None
+    assert category_for_name(category_name("astro-ph.GA")) == "astro-ph.GA"

@@ -30,7 +30,7 @@ from lxml import etree
 from paperwire.paper import BadRecord, DeletedRecord, InvalidPaper, Paper, make_paper, parse_arxiv_id
 from paperwire.sources import Item
 from paperwire.sources._fields import iso_date, rfc822_date, split_author_list
-from paperwire.sources._taxonomy import category_for_name
+from paperwire.taxonomy import category_for_name
 from paperwire.sources._xml import BrokenXml, Record, child_text, children_text, iter_records, sniff_root, text
 
 FORMAT = "oai-pmh"

@@ -16,6 +16,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from paperwire.search import IndexMissing, SearchFilters
 from paperwire.store import browse
 from paperwire.store.catalog import StoredPaper
+from paperwire.taxonomy import category_name
 from paperwire.web import exports
 from paperwire.web.periods import PERIOD_KINDS, BadDate, parse_day, period_for
 from paperwire.web.page_cache import cached_page
@@ -193,7 +194,8 @@ def category(request: Request, category: str, page: int = 1):
     if total == 0:
         raise PageError(404, f"No papers in category {category[:40]!r}.")
     return render_page(request, "listing.html", {
-        "title": category, "heading": f"Papers in {category}", "intro": f"{total} papers, newest first.",
+        "title": category, "heading": f"Papers in {category}",
+        "intro": f"{category_name(category) + ': ' if category_name(category) else ''}{total} papers, newest first.",
         "papers": papers, "pager": _pager(page, LIST_PAGE_SIZE, total), "active": "categories",
         "feeds": [(f"New in {category}", f"/feeds/category/{quote(category)}.rss")],
     })

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import Response
 
 from paperwire.config import Settings
+from paperwire.taxonomy import category_name
 from paperwire.web import render
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -57,6 +58,7 @@ def make_environment(settings: Settings) -> Environment:
         static_url=lambda name: f"/static/{name}?v={versions.get(name, '0')}",
         url_with=url_with,
         quote=lambda value: quote(str(value), safe=""),
+        category_name=lambda code: category_name(code) or "",
     )
     env.filters.update(
         math=render.render_text,

@@ -1,4 +1,6 @@
-"""arXiv category names as words (what OAI ``oai_dc`` puts in ``dc:subject``) -> codes.
+"""arXiv category codes and their names: ``cs.CL`` <-> ``Computation and Language``.
+
+The names are what OAI ``oai_dc`` puts in ``dc:subject`` and what pages show beside codes.
 
 Names follow arXiv's taxonomy (arxiv-base ``arxiv/taxonomy/definitions.py``). ``oai_dc``
 has spelt them both bare (``Computation and Language``) and with the group in front
@@ -129,3 +131,21 @@ def category_for_name(subject: str) -> str | None:
     if names and name in names:
         return names[name]
     return _BY_BARE_NAME.get(name)
+
+
+# Archives that are categories by themselves (no subject class after a dot).
+_ARCHIVE_NAMES: Mapping[str, str] = MappingProxyType({
+    "astro-ph": "Astrophysics", "cond-mat": "Condensed Matter",
+    "gr-qc": "General Relativity and Quantum Cosmology", "hep-ex": "High Energy Physics - Experiment",
+    "hep-lat": "High Energy Physics - Lattice", "hep-ph": "High Energy Physics - Phenomenology",
+    "hep-th": "High Energy Physics - Theory", "math-ph": "Mathematical Physics", "nlin": "Nonlinear Sciences",
+    "nucl-ex": "Nuclear Experiment", "nucl-th": "Nuclear Theory", "quant-ph": "Quantum Physics",
+})
+_NAME_BY_CODE: Mapping[str, str] = MappingProxyType(
+    {code: name for names in _BY_GROUP.values() for name, code in names.items()} | dict(_ARCHIVE_NAMES)
+)
+
+
+def category_name(code: str) -> str | None:
+    """``cs.CL`` -> ``Computation and Language``; None for a code arXiv's taxonomy lacks."""
+    return _NAME_BY_CODE.get(code)
