@@ -118,3 +118,26 @@ def test_has_code_and_author_filters(settings, catalog, fake_embedder, new_paper
     assert found(service, "graph", filters=SearchFilters(has_code=True)) == ["2601.00020"]
     assert sorted(found(service, 'graph author:"kaiming he"')) == ["2601.00020", "2601.00021"]
     assert sorted(found(service, "author:Lovelace")) == ["2601.00021", "2601.00022"]
+
+
+def test_a_running_service_follows_a_rebuild(settings, catalog, fake_embedder, indexed, new_paper):
+    assert found(indexed, "walrus", mode="keyword") == []
+    catalog.store([new_paper("2601.00030", "Walrus migration", "Walruses migrate north.")])
+    index(settings, catalog, fake_embedder, rebuild=True)
+    assert found(indexed, "walrus", mode="keyword") == ["2601.00030"]
+    assert len(list((settings.index_dir).glob("keyword-*"))) == 1  # the replaced index is gone
+
+
+def test_an_interrupted_rebuild_keeps_serving_the_old_index(settings, catalog, fake_embedder, indexed, monkeypatch):
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt("killed while writing vectors")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(indexer, "_write_generation", killed)
+        with pytest.raises(KeyboardInterrupt):
+            index(settings, catalog, fake_embedder, rebuild=True)
+    assert indexed.search("", limit=100).total == 20  # still answering from the previous generation
+
+    report = index(settings, catalog, fake_embedder)
+    assert report.papers == 20
+    assert len(list(settings.index_dir.glob("keyword-*"))) == 1  # the half-built one was removed

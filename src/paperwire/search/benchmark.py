@@ -66,7 +66,14 @@ def run_benchmark(*, size: int = 0, data: Path | None = None, work_dir: Path | N
     store_path = embedding_store_path(settings)
     with EmbeddingStore(store_path) as store:
         donor_store = Path(from_home) / "indexes" / "embeddings.sqlite3" if from_home else None
-        figures["real_vectors"] = _fill_vectors(catalog, store, donor_store, progress)
+        # Which vectors are real is decided once, when the store is filled; later runs reuse it.
+        counted = work_dir / "real-vectors.json"
+        real = _fill_vectors(catalog, store, donor_store, progress)
+        if counted.exists() and real == figures["papers"]:
+            real = json.loads(counted.read_text())["real_vectors"]
+        else:
+            counted.write_text(json.dumps({"real_vectors": real}))
+        figures["real_vectors"] = real
 
     started = time.perf_counter()
     build_indexes(settings, catalog, progress=progress)
@@ -257,9 +264,11 @@ def worker(work_dir: Path, query_count: int) -> dict:
     for text in texts:
         for name, kwargs in (("hybrid", {}), ("hybrid_filtered", {"filters": filters}),
                              ("keyword", {"mode": "keyword"}), ("semantic", {"mode": "semantic"})):
+            service.embedder.forget_queries()  # every timing includes embedding the query
             started = time.perf_counter()
             service.search(text, limit=10, **kwargs)
             timings[name].append(time.perf_counter() - started)
+        service.embedder.forget_queries()
         started = time.perf_counter()
         service.embedder.embed_query(text)
         timings["query_embedding"].append(time.perf_counter() - started)
@@ -287,6 +296,7 @@ def worker(work_dir: Path, query_count: int) -> dict:
         parsed = parse_query(text)
         match = " OR ".join(f'"{w}"' for w in words(text))
         for name in ("hybrid", "hybrid_filtered"):
+            service.embedder.forget_queries()
             started = time.perf_counter()
             vector = service.embedder.embed_query(text)
             if name == "hybrid":
@@ -306,10 +316,12 @@ def worker(work_dir: Path, query_count: int) -> dict:
                                    ).fetchall()
             convex(rows, semantic)[:10]
             baseline[name].append(time.perf_counter() - started)
+            service.embedder.forget_queries()
             started = time.perf_counter()
             service.rank(indexes, parsed if name == "hybrid" else parse_query(f"{text} primary:{one_percent}"),
                          100, "hybrid")
             ours[name].append(time.perf_counter() - started)
+            service.embedder.forget_queries()
     results["retrieval_only"] = {"paperwire": {k: _percentiles(v) for k, v in ours.items()},
                                  "baseline_numpy_fts5": {k: _percentiles(v) for k, v in baseline.items()}}
     return results

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -26,6 +27,8 @@ MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db
 DIMENSIONS = 384
 DOCUMENT_MAX_TOKENS = 128
 QUERY_MAX_TOKENS = 128
+# Recent query vectors kept per Embedder: paging, re-sorting and refining a search re-ask them.
+QUERY_CACHE_SIZE = 1024
 # Tokens per forward pass: large enough to keep the matrix kernels busy, small enough
 # that one batch of long texts stays in cache-friendly sizes.
 BATCH_TOKENS = 4096
@@ -81,12 +84,14 @@ def pick_device() -> str:
 class Embedder:
     """Turns texts into unit-length float32 vectors. Loads the model on first use; thread-safe."""
 
-    def __init__(self, device: str | None = None, max_tokens: int = DOCUMENT_MAX_TOKENS):
+    def __init__(self, device: str | None = None, max_tokens: int = DOCUMENT_MAX_TOKENS, threads: int | None = None):
         self._device = device
+        self._threads = threads
         self.max_tokens = max_tokens
         self._lock = threading.Lock()
         self._model = None
         self._tokenizer = None
+        self._recent_queries: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def _load(self):
         with self._lock:
@@ -109,6 +114,8 @@ class Embedder:
                 self._tokenizer, self._device = tokenizer, device
                 self._model = model
                 torch.set_grad_enabled(False)
+                if self._threads:
+                    torch.set_num_threads(self._threads)
         return self._model, self._tokenizer
 
     @property
@@ -130,7 +137,24 @@ class Embedder:
         return result
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed([text or " "], max_tokens=QUERY_MAX_TOKENS)[0]
+        text = text or " "
+        with self._lock:
+            cached = self._recent_queries.get(text)
+            if cached is not None:
+                self._recent_queries.move_to_end(text)
+                return cached
+        vector = self.embed([text], max_tokens=QUERY_MAX_TOKENS)[0]
+        vector.setflags(write=False)
+        with self._lock:
+            self._recent_queries[text] = vector
+            while len(self._recent_queries) > QUERY_CACHE_SIZE:
+                self._recent_queries.popitem(last=False)
+        return vector
+
+    def forget_queries(self) -> None:
+        """Drop cached query vectors (benchmarks time the model, not the cache)."""
+        with self._lock:
+            self._recent_queries.clear()
 
     def _forward(self, ids: list[list[int]], model) -> np.ndarray:
         import torch

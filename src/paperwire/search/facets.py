@@ -8,17 +8,13 @@ vector search look only at matching papers instead of filtering a short list aft
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 
-from paperwire.search.keyword import paper_day
+from paperwire.search.keyword import day_number, paper_day
 from paperwire.search.query import SearchFilters
 from paperwire.store.catalog import StoredPaper
-
-_EPOCH = date(1970, 1, 1)
-
 
 @dataclass
 class FacetRows:
@@ -96,8 +92,8 @@ class FacetRows:
                     chosen[self._rows_by_code[self._code_starts[code]:self._code_starts[code + 1]]] = True
                 narrow(chosen)
         if filters.since or filters.until:
-            lower = (filters.since - _EPOCH).days if filters.since else 0
-            upper = (filters.until - _EPOCH).days if filters.until else np.iinfo(np.int32).max
+            lower = day_number(filters.since) if filters.since else 0
+            upper = day_number(filters.until) if filters.until else np.iinfo(np.int32).max
             narrow((self.days >= max(lower, 0)) & (self.days <= upper))
         if filters.has_code is not None:
             narrow(self.has_code == filters.has_code)

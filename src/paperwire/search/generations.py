@@ -16,7 +16,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 STATE_FILE = "state.json"
-KEYWORD_DIR = "keyword"
 FORMAT = 1
 
 
@@ -25,6 +24,7 @@ class IndexState:
     revision: int  # catalog revision both indexes reflect
     generation: int  # vectors-<generation>/ holds the matching vectors
     papers: int
+    keyword_dir: str = "keyword-000001"  # a rebuild writes a fresh one beside the one being served
     format: int = FORMAT
 
     @property
@@ -45,7 +45,7 @@ def read_state(index_dir: Path) -> IndexState | None:
         return None
     if state.format != FORMAT or not (index_dir / state.vectors_dir_name / "doc_ids.npy").exists():
         return None
-    if not (index_dir / KEYWORD_DIR / "meta.json").exists():
+    if not (index_dir / state.keyword_dir / "meta.json").exists():
         return None
     return state
 
@@ -72,8 +72,9 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def remove_other_generations(index_dir: Path, keep: str | None) -> None:
-    """Drop vector directories no checkpoint points to (old ones, and leftovers of a crash)."""
-    for path in index_dir.glob("vectors-*"):
-        if path.name != keep and path.is_dir():
+def remove_unused(index_dir: Path, state: IndexState | None) -> None:
+    """Drop index directories the checkpoint does not point to (old ones, and leftovers of a crash)."""
+    keep = {state.vectors_dir_name, state.keyword_dir} if state else set()
+    for path in [*index_dir.glob("vectors-*"), *index_dir.glob("keyword-*")]:
+        if path.name not in keep and path.is_dir():
             shutil.rmtree(path, ignore_errors=True)

@@ -11,6 +11,7 @@ replays the same changes, which lands on the same indexes.
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 import time
 from contextlib import contextmanager
@@ -24,15 +25,7 @@ from paperwire.search.embedder import DIMENSIONS, Embedder
 from paperwire.search.embedding_job import vectors_for
 from paperwire.search.embedding_store import FILE_NAME as EMBEDDINGS_FILE, EmbeddingStore
 from paperwire.search.facets import FacetRows
-from paperwire.search.generations import (
-    KEYWORD_DIR,
-    IndexState,
-    fsync_dir,
-    read_state,
-    remove_other_generations,
-    state_path,
-    write_state,
-)
+from paperwire.search.generations import IndexState, fsync_dir, read_state, remove_unused, write_state
 from paperwire.search.keyword import KeywordIndex
 from paperwire.search.vectors import EXACT_LIMIT, build_ann
 from paperwire.store import Catalog
@@ -70,15 +63,16 @@ def build_indexes(settings: Settings, catalog: Catalog, *, rebuild: bool = False
     index_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     with _exclusive(index_dir), EmbeddingStore(embedding_store or embedding_store_path(settings)) as store:
-        state = None if rebuild else read_state(index_dir)
-        if state is None:
-            # From scratch: first the checkpoint goes, so a crash from here on rebuilds again.
-            state_path(index_dir).unlink(missing_ok=True)
-            shutil.rmtree(index_dir / KEYWORD_DIR, ignore_errors=True)
-            remove_other_generations(index_dir, keep=None)
+        current = read_state(index_dir)
+        # Leftovers of a killed run go; whatever the checkpoint points to keeps being served.
+        remove_unused(index_dir, current)
+        state = None if rebuild else current
+        generation = (current.generation + 1) if current else 1
+        # From scratch, the keyword index is written to a new directory beside the served one.
+        keyword_dir = state.keyword_dir if state else f"keyword-{generation:06d}"
         target_revision = catalog.max_revision()
         since = state.revision if state else 0
-        keyword = KeywordIndex(index_dir / KEYWORD_DIR)
+        keyword = KeywordIndex(index_dir / keyword_dir)
         embedder = embedder or Embedder()
 
         changed_ids: list[int] = []
@@ -108,12 +102,13 @@ def build_indexes(settings: Settings, catalog: Catalog, *, rebuild: bool = False
                 bar.update(len(batch))
         keyword.commit()
 
-        generation = (state.generation + 1) if state else 1
         previous_dir = index_dir / state.vectors_dir_name if state else None
         papers = _write_generation(index_dir, generation, previous_dir, np.array(changed_ids, dtype=np.int64),
                                    np.array(new_ids, dtype=np.int64), new_vectors, new_facets)
-        write_state(index_dir, IndexState(revision=max(target_revision, since), generation=generation, papers=papers))
-        remove_other_generations(index_dir, keep=IndexState(0, generation, 0).vectors_dir_name)
+        new_state = IndexState(revision=max(target_revision, since), generation=generation, papers=papers,
+                               keyword_dir=keyword_dir)
+        write_state(index_dir, new_state)
+        remove_unused(index_dir, new_state)
     return IndexReport(papers=papers, changed=len(new_ids), removed=len(set(changed_ids) - set(new_ids)),
                        embedded=embedded, revision=max(target_revision, since), rebuilt=state is None,
                        seconds=time.monotonic() - started)
@@ -169,8 +164,6 @@ def _write_generation(index_dir: Path, generation: int, previous_dir: Path | Non
         faiss.write_index(ann, str(temporary / "ann.faiss"))
     for path in temporary.iterdir():
         with open(path, "rb") as stream:
-            import os
-
             os.fsync(stream.fileno())
     final = index_dir / f"vectors-{generation:06d}"
     shutil.rmtree(final, ignore_errors=True)

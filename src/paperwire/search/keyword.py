@@ -24,10 +24,15 @@ WRITER_HEAP = 128_000_000
 _EPOCH = date(1970, 1, 1)
 
 
+def day_number(day: date) -> int:
+    """Days since 1970 (a datetime counts as its date)."""
+    return day.toordinal() - _EPOCH.toordinal()
+
+
 def paper_day(paper) -> int:
     """Listing date (or published date) as days since 1970; -1 when neither is known."""
     day = paper.listing_date or paper.published_date
-    return (day - _EPOCH).days if day else -1
+    return day_number(day) if day else -1
 
 
 def _schema() -> tantivy.Schema:
@@ -50,6 +55,7 @@ class KeywordIndex:
         path.mkdir(parents=True, exist_ok=True)
         self.schema = _schema()
         self.index = tantivy.Index(self.schema, str(path), reuse=True)
+        self._open_writer = None  # created on the first write, closed by commit()
 
     # ---- writing -----------------------------------------------------------------------
 
@@ -62,7 +68,7 @@ class KeywordIndex:
                 writer.add_document(self._document(stored))
 
     def commit(self) -> None:
-        if getattr(self, "_open_writer", None) is not None:
+        if self._open_writer is not None:
             self._open_writer.commit()
             self._open_writer.wait_merging_threads()
             self._open_writer = None
@@ -73,7 +79,7 @@ class KeywordIndex:
         writer.delete_all_documents()
 
     def _writer(self):
-        if getattr(self, "_open_writer", None) is None:
+        if self._open_writer is None:
             self._open_writer = self.index.writer(WRITER_HEAP, 1)
         return self._open_writer
 
@@ -142,8 +148,8 @@ class KeywordIndex:
                 [(tantivy.Occur.Should, tantivy.Query.term_query(schema, field, c)) for c in filters.categories]
             )))
         if filters.since or filters.until:
-            lower = (filters.since - _EPOCH).days if filters.since else 0
-            upper = (filters.until - _EPOCH).days if filters.until else 10_000_000
+            lower = day_number(filters.since) if filters.since else 0
+            upper = day_number(filters.until) if filters.until else 10_000_000
             clauses.append((tantivy.Occur.Must, tantivy.Query.range_query(
                 schema, "day", tantivy.FieldType.Integer, max(lower, 0), upper)))
         for author in filters.authors:

@@ -12,7 +12,7 @@ from paperwire.paper import clean_text, title_key
 from paperwire.search.embedder import Embedder, document_text
 from paperwire.search.facets import FacetRows
 from paperwire.search.fuse import convex
-from paperwire.search.generations import KEYWORD_DIR, IndexState, read_state, state_path
+from paperwire.search.generations import IndexState, read_state, state_path
 from paperwire.search.keyword import KeywordIndex
 from paperwire.search.query import ParsedQuery, SearchFilters, parse_query, with_filters, words
 from paperwire.search.snippets import highlight, snippet
@@ -25,6 +25,7 @@ MODES = ("hybrid", "keyword", "semantic")
 CANDIDATES = 100
 MAX_DEPTH = 1000
 MAX_LIMIT = 200
+QUERY_THREADS = 1
 _AUTHOR_LIMIT = 100_000
 
 
@@ -60,7 +61,9 @@ class SearchService:
     def __init__(self, settings: Settings, catalog: Catalog, embedder: Embedder | None = None):
         self.settings = settings
         self.catalog = catalog
-        self.embedder = embedder or Embedder()
+        # One query at a time: a single thread answers a short query sooner than two
+        # threads contending with the web server for the same cores (docs/benchmarks.md).
+        self.embedder = embedder or Embedder(threads=QUERY_THREADS)
         self._lock = threading.Lock()
         self._loaded: _Loaded | None = None
 
@@ -86,8 +89,7 @@ class SearchService:
                     f"no search index in {self.settings.index_dir}: run `paperwire index` to build it"
                 )
             directory = self.settings.index_dir / state.vectors_dir_name
-            keyword = self._loaded.keyword if self._loaded else KeywordIndex(self.settings.index_dir / KEYWORD_DIR)
-            keyword.reload()
+            keyword = KeywordIndex(self.settings.index_dir / state.keyword_dir)
             self._loaded = _Loaded(state=state, stamp=stamp, keyword=keyword, vectors=VectorIndex(directory),
                                    facets=FacetRows.load(directory / "facets.npz"))
             return self._loaded
@@ -100,8 +102,8 @@ class SearchService:
         query = with_filters(parse_query(text if isinstance(text, str) else ""), filters)
         sort = sort if sort in SORTS else "relevance"
         mode = mode if mode in MODES else "hybrid"
-        limit = max(1, min(int(limit or 20), MAX_LIMIT))
-        offset = max(0, min(int(offset or 0), MAX_DEPTH))
+        limit = max(1, min(_as_int(limit, 20), MAX_LIMIT))
+        offset = max(0, min(_as_int(offset, 0), MAX_DEPTH))
         if query.is_empty:
             return self._listing(indexes, query, sort, limit, offset)
         depth = min(MAX_DEPTH, max(CANDIDATES, offset + limit))
@@ -202,7 +204,7 @@ class SearchService:
         stored = self.catalog.get(paper_id or "")
         if stored is None:
             return []
-        limit = max(1, min(int(limit or 10), MAX_LIMIT))
+        limit = max(1, min(_as_int(limit, 10), MAX_LIMIT))
         rows = indexes.vectors.rows_of(np.array([stored.doc_id], dtype=np.int64))
         if len(rows):
             vector = indexes.vectors.vectors(rows)[0]
@@ -215,3 +217,9 @@ class SearchService:
                 if h.paper.paper.id != stored.paper.id and title_key(h.paper.paper.title) != own_title]
         return hits[:limit]
 
+
+def _as_int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
