@@ -13,7 +13,6 @@ import hashlib
 from dataclasses import dataclass
 from importlib.resources import files
 from itertools import islice
-from pathlib import Path
 
 import numpy as np
 import pytest

@@ -88,6 +88,7 @@ def build_indexes(settings: Settings, catalog: Catalog, *, rebuild: bool = False
                 keyword.apply(batch)
                 changed_ids += [p.doc_id for p in batch]
                 live = [p for p in batch if not p.deleted]
+                store.delete([p.doc_id for p in batch if p.deleted])
 
                 def count(n: int) -> None:
                     nonlocal embedded
