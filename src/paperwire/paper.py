@@ -32,8 +32,8 @@ _CODE_LINK = re.compile(
     r"""(?:/[^\s<>"'\)\]\},;]*)?""",
     re.IGNORECASE,
 )
-# Cheap pre-check: the link pattern backtracks on every word, and most texts have no link.
-_CODE_HOST_HINT = re.compile(r"git(?:hub|lab)|huggingface", re.IGNORECASE)
+# A link never spans white space, so the link pattern only runs on words naming a code host.
+_CODE_HOSTS = ("github", "gitlab", "huggingface")
 _WS = re.compile(r"\s+")
 # Punctuation, symbols, combining accents (not \w) and "_": what title_key drops.
 _NOT_WORD = re.compile(r"[^\w\s]|_")
@@ -117,16 +117,20 @@ def _looks_like_category_list(value: str | None) -> bool:
 def find_code_links(*texts: str | None) -> list[str]:
     """Links to code or project pages (github, gitlab, huggingface, *.github.io) in free text."""
     links: list[str] = []
-    for text in texts:
-        if not text or not _CODE_HOST_HINT.search(text):
-            continue
-        for match in _CODE_LINK.finditer(text):
+    words = [word for text in texts if text and _names_code_host(text.lower())
+             for word in text.split() if _names_code_host(word.lower())]
+    for word in words:
+        for match in _CODE_LINK.finditer(word):
             url = match.group(0).rstrip(".:")
             if not url.lower().startswith("http"):
                 url = "https://" + url
             if url not in links:
                 links.append(url)
     return links
+
+
+def _names_code_host(lowered: str) -> bool:
+    return any(host in lowered for host in _CODE_HOSTS)
 
 
 def abs_url(arxiv_id: str) -> str:
