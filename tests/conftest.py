@@ -16,12 +16,17 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 SAMPLE = files("paperwire") / "sample" / "arxiv-sample.jsonl.gz"
 
 
-def needs_shared(*parts: str) -> Path:
-    """A path under ../shared, or skip the test where shared/ is not beside the repo."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} not present")
-    return path
+@pytest.fixture
+def shared_path():
+    """``shared_path("seeds")``: a path under ../shared, or skip where shared/ is not beside the repo."""
+
+    def existing(*parts: str) -> Path:
+        path = SHARED.joinpath(*parts)
+        if not path.exists():
+            pytest.skip(f"{path} not present")
+        return path
+
+    return existing
 
 
 @pytest.fixture

@@ -11,8 +11,6 @@ from paperwire.cli import main
 from paperwire.importer import import_files
 from paperwire.store import Catalog
 
-from conftest import needs_shared
-
 
 def run_cli(settings, *args):
     return CliRunner().invoke(main, ["--home", str(settings.home), *args], catch_exceptions=False)
@@ -101,8 +99,8 @@ def test_stats_show_papers_by_source_category_and_month(settings, small_sample_f
 
 
 
-def test_the_four_seed_captures_give_453_unique_papers(catalog):
-    seeds = sorted(needs_shared("seeds").glob("*.txt"))
+def test_the_four_seed_captures_give_453_unique_papers(catalog, shared_path):
+    seeds = sorted(shared_path("seeds").glob("*.txt"))
     [*reports] = import_files(catalog, seeds, progress=False)
     assert sum(r.read for r in reports) == 509
     assert catalog.count() == 453
