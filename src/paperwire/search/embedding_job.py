@@ -52,3 +52,36 @@ def embed_catalog(catalog: Catalog, store: EmbeddingStore, embedder: Embedder, p
             vectors_for(live, store, embedder, on_embedded=count)
             bar.update(len(live) - (embedded - before))
     return embedded
+
+
+def export_vectors(catalog: Catalog, store: EmbeddingStore, path, max_tokens: int) -> int:
+    """Write the stored vectors of the catalog's live papers to ``path`` (.npz), keyed by text hash."""
+    hashes: list[bytes] = []
+    vectors: list[np.ndarray] = []
+    for batch in catalog.changed_since(0):
+        digests = {p.doc_id: text_hash(document_text(p.paper), max_tokens) for p in batch if not p.deleted}
+        for doc_id, (digest, vector) in store.get(list(digests)).items():
+            if digests[doc_id] == digest:
+                hashes.append(digest)
+                vectors.append(vector)
+    # Hashes as raw bytes (uint8 rows): numpy's "S" strings would drop trailing zero bytes.
+    np.savez_compressed(path, hashes=np.frombuffer(b"".join(hashes), dtype=np.uint8).reshape(len(hashes), -1),
+                        vectors=np.array(vectors, dtype=np.float16).reshape(len(vectors), -1))
+    return len(hashes)
+
+
+def seed_vectors(catalog: Catalog, store: EmbeddingStore, path, max_tokens: int) -> int:
+    """Store vectors from an :func:`export_vectors` file for papers whose text they were made from.
+
+    Keyed by the hash of model, cut-off and exact text, so a vector never lands on a paper
+    whose text (or embedding recipe) has changed since. Returns how many were stored.
+    """
+    with np.load(path) as bundle:
+        by_hash = {h.tobytes(): v for h, v in zip(bundle["hashes"], bundle["vectors"])}
+    seeded = 0
+    for batch in catalog.changed_since(0):
+        digests = {p.doc_id: text_hash(document_text(p.paper), max_tokens) for p in batch if not p.deleted}
+        rows = [(doc_id, digest, by_hash[digest]) for doc_id, digest in digests.items() if digest in by_hash]
+        store.put(rows)
+        seeded += len(rows)
+    return seeded
