@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,6 +67,7 @@ class SearchService:
         self.embedder = embedder or Embedder(threads=QUERY_THREADS)
         self._lock = threading.Lock()
         self._loaded: _Loaded | None = None
+        self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyword")
 
     # ---- index generations -------------------------------------------------------------
 
@@ -118,18 +120,19 @@ class SearchService:
 
     def rank(self, indexes: _Loaded, query: ParsedQuery, depth: int, mode: str) -> tuple[list[tuple[int, float]], int]:
         """(doc_id, score) best first, and how many papers match, for one retrieval mode."""
-        keyword_hits: list[tuple[int, float]] = []
-        total = 0
-        if mode in ("hybrid", "keyword"):
-            keyword_hits, total = indexes.keyword.search(query, query.filters, depth)
-            if mode == "keyword":
-                return keyword_hits, total
+        if mode == "keyword":
+            return indexes.keyword.search(query, query.filters, depth)
+        keyword_job = None
+        if mode == "hybrid":
+            # BM25 runs on the other core while the model embeds the query (tantivy releases the GIL).
+            keyword_job = self._keyword_pool.submit(indexes.keyword.search, query, query.filters, depth)
         mask = self._row_mask(indexes, query.filters)
         vector = self.embedder.embed_query(query.text)
         semantic_hits = indexes.vectors.search(vector, depth, mask)
-        allowed = len(indexes.vectors) if mask is None else int(mask.sum())
-        if mode == "semantic":
+        if keyword_job is None:
+            allowed = len(indexes.vectors) if mask is None else int(mask.sum())
             return semantic_hits, min(allowed, len(semantic_hits))
+        keyword_hits, total = keyword_job.result()
         # Dense pseudo-relevance feedback did not pay on SciFact train (docs/benchmarks.md): one pass.
         return convex(keyword_hits, semantic_hits)[:depth], total
 
