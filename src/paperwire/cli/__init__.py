@@ -45,14 +45,17 @@ def _set_home(ctx: click.Context, _param: click.Parameter, value: str | None) ->
 
 
 def _accept_home(cmd: click.Command) -> None:
-    cmd.params.append(click.Option(["--home"], metavar="DIR", expose_value=False, callback=_set_home,
-                                   help=HOME_HELP))
+    if not any(param.name == "home" for param in cmd.params):
+        cmd.params.append(click.Option(["--home"], metavar="DIR", expose_value=False, callback=_set_home,
+                                       help=HOME_HELP))
     for sub in getattr(cmd, "commands", {}).values():  # subgroups: harvest, eval, bench
         _accept_home(sub)
 
 
 class PaperwireGroup(click.Group):
     """A group whose every subcommand also takes --home, so it may follow the command name."""
+
+    group_class = type  # subgroups made with .group() are PaperwireGroups too
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         _accept_home(cmd)

@@ -131,7 +131,12 @@ def register(main: click.Group) -> None:
 
     @main.group("eval")
     def eval_group() -> None:
-        """Measure search quality on standard test collections."""
+        """Measure search quality on standard test collections.
+
+        \b
+        Example:
+          paperwire eval beir ../shared/eval/scifact --split train
+        """
 
     @eval_group.command("beir")
     @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
@@ -164,7 +169,12 @@ def register(main: click.Group) -> None:
 
     @main.group("bench")
     def bench_group() -> None:
-        """Benchmarks that print figures (see docs/benchmarks.md)."""
+        """Benchmarks that print figures (see docs/benchmarks.md).
+
+        \b
+        Example:
+          paperwire bench search --data ../shared/data/arxiv-88k.jsonl.gz --size 1000000
+        """
 
     @bench_group.command("search")
     @click.option("--size", default=0, help="Grow the corpus to this many papers with generated variations (0: as given).")
