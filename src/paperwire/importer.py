@@ -20,7 +20,7 @@ from paperwire import sources
 from paperwire.paper import BadRecord, DeletedRecord, Paper
 from paperwire.store import BatchResult, Catalog
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 10_000  # papers per transaction: larger batches rewrite shared index pages less often
 GZIP_MAGIC = b"\x1f\x8b"
 
 
