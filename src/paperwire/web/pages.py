@@ -193,12 +193,10 @@ def category(request: Request, category: str, page: int = 1):
     )
     if total == 0:
         raise PageError(404, f"No papers in category {category[:40]!r}.")
-    return render_page(request, "listing.html", {
-        "title": category, "heading": f"Papers in {category}",
-        "intro": f"{category_name(category) + ': ' if category_name(category) else ''}{total} papers, newest first.",
-        "papers": papers, "pager": _pager(page, LIST_PAGE_SIZE, total), "active": "categories",
-        "feeds": [(f"New in {category}", f"/feeds/category/{quote(category)}.rss")],
-    })
+    named = f"{category_name(category)}: " if category_name(category) else ""
+    return _paper_list(request, papers, total, page, title=category, heading=f"Papers in {category}",
+                       intro=f"{named}{total} papers, newest first.", active="categories",
+                       feeds=[(f"New in {category}", f"/feeds/category/{quote(category)}.rss")])
 
 
 @router.get("/authors/{name:path}")
@@ -209,9 +207,15 @@ def author(request: Request, name: str, page: int = 1):
     )
     if total == 0:
         raise PageError(404, f"No papers by {name[:80]!r}.")
+    return _paper_list(request, papers, total, page, title=name, heading=f"Papers by {name}",
+                       intro=f"{total} papers, newest first.", active=None, feeds=[])
+
+
+def _paper_list(request: Request, papers, total: int, page: int, *, title: str, heading: str, intro: str,
+                active: str | None, feeds: list):
     return render_page(request, "listing.html", {
-        "title": name, "heading": f"Papers by {name}", "intro": f"{total} papers, newest first.",
-        "papers": papers, "pager": _pager(page, LIST_PAGE_SIZE, total), "feeds": [],
+        "title": title, "heading": heading, "intro": intro, "papers": papers,
+        "pager": _pager(page, LIST_PAGE_SIZE, total), "active": active, "feeds": feeds,
     })
 
 
