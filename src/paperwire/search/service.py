@@ -16,6 +16,7 @@ from paperwire.search.fuse import convex
 from paperwire.search.generations import IndexState, read_state, state_path
 from paperwire.search.keyword import KeywordIndex
 from paperwire.search.query import ParsedQuery, SearchFilters, parse_query, with_filters, words
+from paperwire.search.query_encoder import OnnxQueryEncoder
 from paperwire.search.snippets import highlight, snippet
 from paperwire.search.vectors import VectorIndex
 from paperwire.store import Catalog, StoredPaper
@@ -64,7 +65,9 @@ class SearchService:
         self.catalog = catalog
         # One query at a time: a single thread answers a short query sooner than two
         # threads contending with the web server for the same cores (docs/benchmarks.md).
-        self.embedder = embedder or Embedder(threads=QUERY_THREADS)
+        self.embedder = embedder or Embedder(
+            threads=QUERY_THREADS, query_encoder=OnnxQueryEncoder(settings.home / "models", threads=QUERY_THREADS)
+        )
         self._lock = threading.Lock()
         self._loaded: _Loaded | None = None
         self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyword")
