@@ -18,12 +18,12 @@ class AppContext:
     """What every command needs, opened only when first asked for."""
 
     def __init__(self, home: str | None):
-        self._home = home
+        self.home = home  # may still be set by a subcommand's --home, until first used
 
     @functools.cached_property
     def settings(self) -> Settings:
         try:
-            return load_settings(self._home)
+            return load_settings(self.home)
         except ConfigError as exc:
             raise click.ClickException(str(exc)) from None
 
@@ -41,7 +41,7 @@ HOME_HELP = "Data directory: catalog, indexes, paperwire.toml (env PAPERWIRE_HOM
 
 def _set_home(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     if value:
-        ctx.find_object(AppContext)._home = value
+        ctx.find_object(AppContext).home = value
 
 
 def _accept_home(cmd: click.Command) -> None:
