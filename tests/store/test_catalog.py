@@ -62,11 +62,25 @@ def test_a_capture_arriving_after_the_arxiv_record_adds_no_second_paper(catalog:
 
 
 def test_deleted_records_hide_the_paper_and_count_as_deleted(catalog: Catalog):
-    catalog.store([paper(1)])
+    from paperwire.store import browse
+
+    catalog.store([paper(1, categories=["cs.CL"])])
     result = catalog.store([DeletedRecord(arxiv_id="1706.03762")])
     assert result.deleted == 1
     assert catalog.count() == 0
     assert catalog.get("1706.03762").deleted
+    assert browse.category_counts(catalog) == []
+    assert catalog.store([DeletedRecord(arxiv_id="1706.03762")]).unchanged == 1
+
+
+def test_a_new_version_brings_a_withdrawn_paper_back(catalog: Catalog):
+    from paperwire.store import browse
+
+    catalog.store([paper(1, categories=["cs.CL"])])
+    catalog.store([DeletedRecord(arxiv_id="1706.03762")])
+    catalog.store([paper(2, categories=["cs.CL"])])
+    assert catalog.count() == 1
+    assert browse.category_counts(catalog) == [("cs.CL", 1)]
 
 
 def test_a_record_the_database_refuses_fails_alone(catalog: Catalog, monkeypatch):

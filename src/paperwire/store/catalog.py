@@ -151,13 +151,16 @@ class Catalog:
         self._write_children(conn, rewritten)
 
         for deletion in deletions:
-            changed = conn.execute(
-                update(papers)
-                .where(papers.c.arxiv_id == deletion.arxiv_id, papers.c.deleted.is_(False))
-                .values(deleted=True, revision=revision)
-            ).rowcount
-            result.deleted += changed
-            result.unchanged += 1 - changed
+            doc_id = conn.execute(select(papers.c.doc_id).where(
+                papers.c.arxiv_id == deletion.arxiv_id, papers.c.deleted.is_(False))).scalar()
+            if doc_id is None:
+                result.unchanged += 1
+                continue
+            conn.execute(update(papers).where(papers.c.doc_id == doc_id).values(deleted=True, revision=revision))
+            # Withdrawn papers leave the category and author lists (a later version restores them).
+            conn.execute(delete(paper_categories).where(paper_categories.c.doc_id == doc_id))
+            conn.execute(delete(paper_authors).where(paper_authors.c.doc_id == doc_id))
+            result.deleted += 1
         return result
 
     def _existing_for(self, conn: Connection, incoming: list[Paper]) -> dict:
