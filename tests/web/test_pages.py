@@ -312,3 +312,9 @@ def test_an_expired_page_is_served_at_once_and_refreshed_behind(app_client, web_
     while not cache.lookup(key)[1]:  # the background render replaced it with a fresh copy
         assert time.monotonic() < deadline
         time.sleep(0.05)
+
+
+def test_search_results_highlight_words_in_titles_that_hold_math(app_client):
+    body = app_client.get("/search?q=quadratic+bounds").text
+    title = body[body.index('<h2 class="title">'):body.index("</h2>", body.index('<h2 class="title">'))]
+    assert "<mark>Quadratic</mark>" in title and "<math" in title

@@ -140,7 +140,8 @@ def search(request: Request, q: str = "", category: str = "", since: str = "", u
     except IndexMissing:
         context["notice"] = "The search index has not been built yet: run `paperwire index` on the server."
         return render_page(request, "search.html", context, status=503)
-    context.update(hits=results.hits, pager=_pager(page, SEARCH_PAGE_SIZE, results.total))
+    context.update(hits=results.hits, marks=results.query.highlight_words,
+                   pager=_pager(page, SEARCH_PAGE_SIZE, results.total))
     return render_page(request, "search.html", context)
 
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Sequence
 from urllib.parse import urlsplit
 
 import nh3
 from latex2mathml.converter import convert as latex_to_mathml
 from markupsafe import Markup, escape
+
+from paperwire.search.snippets import highlight
 
 # $$...$$, \[...\] (display); $...$, \(...\) (inline). An inline $...$ must not start or
 # end with a space, so "costs $5 and $10" stays text; \$ is a literal dollar.
@@ -98,6 +101,17 @@ def render_segments(segments: list[Segment]) -> Markup:
 def render_text(text: str | None) -> Markup:
     """Escaped ``text`` with its math spans rendered as MathML."""
     return render_segments(split_math(text or ""))
+
+
+def render_text_marked(text: str | None, marks: Sequence[str]) -> Markup:
+    """Like :func:`render_text`, with the query's words in <mark> outside the math."""
+    parts: list[Markup] = []
+    for segment in split_math(text or ""):
+        if segment.tex is None:
+            parts.append(Markup(highlight(segment.source, marks)))
+        else:
+            parts.append(render_segments([segment]))
+    return Markup("").join(parts)
 
 
 def excerpt_segments(text: str, limit: int) -> list[Segment]:

@@ -62,6 +62,7 @@ def make_environment(settings: Settings) -> Environment:
     )
     env.filters.update(
         math=render.render_text,
+        math_marked=render.render_text_marked,
         excerpt=render.render_excerpt,
         marked=render.marked_html,
         has_math=render.has_math,
