@@ -59,7 +59,7 @@ def export_vectors(catalog: Catalog, store: EmbeddingStore, path, max_tokens: in
     hashes: list[bytes] = []
     vectors: list[np.ndarray] = []
     for batch in catalog.changed_since(0):
-        digests = {p.doc_id: text_hash(document_text(p.paper), max_tokens) for p in batch if not p.deleted}
+        digests = _current_hashes(batch, max_tokens)
         for doc_id, (digest, vector) in store.get(list(digests)).items():
             if digests[doc_id] == digest:
                 hashes.append(digest)
@@ -80,8 +80,13 @@ def seed_vectors(catalog: Catalog, store: EmbeddingStore, path, max_tokens: int)
         by_hash = {h.tobytes(): v for h, v in zip(bundle["hashes"], bundle["vectors"])}
     seeded = 0
     for batch in catalog.changed_since(0):
-        digests = {p.doc_id: text_hash(document_text(p.paper), max_tokens) for p in batch if not p.deleted}
+        digests = _current_hashes(batch, max_tokens)
         rows = [(doc_id, digest, by_hash[digest]) for doc_id, digest in digests.items() if digest in by_hash]
         store.put(rows)
         seeded += len(rows)
     return seeded
+
+
+def _current_hashes(papers: Sequence[StoredPaper], max_tokens: int) -> dict[int, bytes]:
+    """doc_id -> hash of the text each live paper's vector must be made from."""
+    return {p.doc_id: text_hash(document_text(p.paper), max_tokens) for p in papers if not p.deleted}

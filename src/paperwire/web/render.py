@@ -70,10 +70,6 @@ def split_math(text: str) -> list[Segment]:
     return segments
 
 
-def has_math(text: str | None) -> bool:
-    return any(segment.tex is not None for segment in split_math(text or ""))
-
-
 def tex_to_mathml(tex: str, display: bool = False) -> Markup | None:
     """Sanitised MathML for ``tex``, or None when latex2mathml cannot convert it."""
     if len(tex) > _MAX_TEX_CHARS:

@@ -65,7 +65,6 @@ def make_environment(settings: Settings) -> Environment:
         math_marked=render.render_text_marked,
         excerpt=render.render_excerpt,
         marked=render.marked_html,
-        has_math=render.has_math,
         safe_url=render.safe_url,
         code_host=render.code_host,
         isodate=lambda d: d.isoformat() if d else "",
