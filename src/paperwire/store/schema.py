@@ -49,7 +49,9 @@ papers = Table(
     Column("code_links", JSON, nullable=False),
     Column("extra", JSON, nullable=False),
     Column("source", String(64), nullable=False, index=True),
+    # upvotes: the count a source carries (Hugging Face JSON); votes: this site's own.
     Column("upvotes", Integer, nullable=False, default=0, index=True),
+    Column("votes", Integer, nullable=False, default=0, index=True),
     Column("num_comments", Integer, nullable=False, default=0),
     Column("trending_score", Float, nullable=False, default=0.0, index=True),
     Column("deleted", Boolean, nullable=False, default=False),
