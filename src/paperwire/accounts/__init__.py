@@ -1,0 +1,1 @@
+"""Accounts: members, passwords, sessions, API tokens, signed e-mail links."""
