@@ -34,11 +34,26 @@ class Settings:
     arxiv_api_url: str = "https://export.arxiv.org/api/query"
     arxiv_rss_url: str = "https://rss.arxiv.org/rss"
     request_interval_s: float = 3.0  # arXiv asks for one request every 3 s
-    smtp_host: str = "127.0.0.1"
-    smtp_port: int = 25
+    # Mail (sign-up verification, password resets, digests). No smtp_host: no mail is sent.
+    smtp_host: str = ""
+    smtp_port: int = 25  # usually 587 with starttls, 465 with ssl
+    smtp_security: str = "none"  # "starttls", "ssl" or "none"
     smtp_user: str = ""
     smtp_password: str = ""
+    smtp_timeout_s: float = 30.0
     mail_from: str = "paperwire@localhost"
+    # Accounts
+    secret_key: str = ""  # signs e-mail links; empty: generated into HOME/secret_key on first run
+    unverified_may_participate: bool = False  # with mail on: may members vote and comment before verifying
+    # Rate limits, shared by every worker: "N/second|minute|hour|day", several joined by ";", "" for none
+    limit_sign_in_per_account: str = "10/minute"
+    limit_sign_in_per_address: str = "30/minute"
+    limit_sign_up_per_address: str = "5/hour"
+    limit_password_reset_per_account: str = "5/hour"
+    limit_password_reset_per_address: str = "5/hour"
+    limit_submit_per_account: str = "10/day"
+    limit_vote_per_account: str = "120/minute"
+    limit_comment_per_account: str = "10/minute"
 
     @property
     def catalog_url(self) -> str:
@@ -76,8 +91,21 @@ def load_settings(home: str | Path | None = None, environ: dict[str, str] | None
 
 
 def _coerce(name: str, type_name: object, value: object) -> object:
+    if str(type_name) == "bool":
+        return _boolean(name, value)
     kind = {"int": int, "float": float, "str": str}.get(str(type_name), str)
     try:
         return kind(value)
     except (TypeError, ValueError):
         raise ConfigError(f"setting {name}: expected {kind.__name__}, got {value!r}") from None
+
+
+def _boolean(name: str, value: object) -> bool:
+    if isinstance(value, bool):  # from TOML
+        return value
+    word = str(value).strip().lower()
+    if word in ("true", "1", "yes", "on"):
+        return True
+    if word in ("false", "0", "no", "off"):
+        return False
+    raise ConfigError(f"setting {name}: expected true or false (or yes/no, 1/0), got {value!r}")
