@@ -54,6 +54,16 @@ class Settings:
     limit_submit_per_account: str = "10/day"
     limit_vote_per_account: str = "120/minute"
     limit_comment_per_account: str = "10/minute"
+    # Community rules (see README: submissions, trending)
+    submission_max_age_days: int = 7  # papers older than this cannot be submitted
+    submissions_per_day: int = 3  # per member; moderators are exempt
+    who_may_submit: str = "verified"  # "verified": any verified member; "authors": members with a confirmed claim
+    front_page: str = "listing"  # "listing": the day's arXiv listing plus submissions; "submissions": submissions only
+    comment_max_chars: int = 10000
+    note_max_chars: int = 5000
+    collection_max_items: int = 1000
+    collections_per_member: int = 100
+    trending_half_life_hours: float = 36.0  # after a change, run `paperwire trending --rebuild`
 
     @property
     def catalog_url(self) -> str:
