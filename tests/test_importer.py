@@ -3,6 +3,7 @@
 import gzip
 from pathlib import Path
 
+import orjson
 import pytest
 from click.testing import CliRunner
 
@@ -112,3 +113,37 @@ def test_home_may_be_given_before_or_after_the_command(tmp_path, small_sample_fi
     assert "papers: 200" in runner.invoke(main, ["--home", str(tmp_path / "a"), "stats"]).output
     assert "papers: 200" in runner.invoke(main, ["stats", "--home", str(tmp_path / "a")]).output
     assert "papers: 0" in runner.invoke(main, ["stats", "--home", str(tmp_path / "b")]).output
+
+
+def test_a_first_record_near_the_size_limit_is_still_recognised(settings, tmp_path, sample_lines):
+    # A collaboration paper's author list can make one record most of a megabyte.
+    record = orjson.loads(sample_lines[0])
+    record["authors"] = [f"Author Number {n}" for n in range(45_000)]
+    path = tmp_path / "collaboration.jsonl"
+    path.write_bytes(orjson.dumps(record) + b"\n" + b"".join(sample_lines[1:5]))
+    assert 800_000 < len(orjson.dumps(record)) < 1_000_000
+    result = run_cli(settings, "import", "-q", str(path))
+    assert result.exit_code == 0, result.output
+    assert "[arxiv-jsonl]" in result.output and "added 5" in result.output
+
+
+@pytest.mark.parametrize("encoding, named", [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16LE"),
+                                             ("utf-16-be", "UTF-16BE"), ("utf-32", "UTF-32")])
+def test_utf16_and_utf32_input_is_named_with_how_to_convert_it(settings, tmp_path, sample_lines, encoding, named):
+    path = tmp_path / "papers.jsonl"
+    path.write_bytes(b"".join(sample_lines[:3]).decode("utf-8").encode(encoding))
+    result = run_cli(settings, "import", "-q", str(path))
+    assert result.exit_code == 1
+    assert f"{path}: this file is {named}" in result.output
+    assert f"iconv -f {named} -t UTF-8" in result.output
+
+
+def test_an_unreadable_file_is_named_once_in_the_error_and_in_stats(settings, tmp_path):
+    path = tmp_path / "empty.jsonl"
+    path.write_bytes(b"")
+    result = run_cli(settings, "import", "-q", str(path))
+    assert result.exit_code == 1
+    assert f"error: {path}: the input is empty" in result.output
+    assert f"{path}: {path}" not in result.output
+    stats = run_cli(settings, "stats").output
+    assert f"{path}: the input is empty" in stats and f"{path}: {path}" not in stats

@@ -59,14 +59,15 @@ def import_stream(catalog: Catalog, stream: BinaryIO, origin: str, format_name: 
     run_id = catalog.start_run(origin, format_name)
     status = "failed"
     try:
-        module = sources.resolve(stream, origin, format_name)
+        module, stream = sources.resolve(stream, origin, format_name)
         report.format = module.FORMAT
         store_items(catalog, run_id, report, module.parse(stream, origin), on_progress)
         status = "failed" if report.errors else "done"
     except (sources.FormatError, OSError, EOFError) as exc:
         # The input as a whole is unreadable (wrong format, damaged gzip, cut-off file):
         # batches before the damage are kept.
-        error = (origin, str(exc) if isinstance(exc, sources.FormatError) else f"cannot read past record {report.read}: {exc}")
+        error = (origin, exc.reason(origin) if isinstance(exc, sources.FormatError)
+                 else f"cannot read past record {report.read}: {exc}")
         report.errors.append(error)
         catalog.record_progress(run_id, report.result, report.read, [error])
     except KeyboardInterrupt:

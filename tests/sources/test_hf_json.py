@@ -1,6 +1,8 @@
 """Hugging Face papers API JSON: daily_papers items, single paper objects, search results, JSON lines."""
 
 import io
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -112,3 +114,52 @@ def test_sniff_accepts_api_json_even_when_cut_off():
     assert hf_json.sniff(data[:1500])
     assert hf_json.sniff((FIXTURES / "hf_paper.json").read_bytes())
     assert not hf_json.sniff((FIXTURES / "beir_corpus.jsonl").read_bytes())
+
+
+def test_a_cut_off_array_yields_every_record_before_the_damage():
+    data = orjson.dumps([daily_items()[0]] * 3)[:-100]
+    items = hf_json.parse(io.BytesIO(data), "dump.json")
+    assert [next(items).id for _ in range(2)] == ["2501.00958", "2501.00958"]
+    with pytest.raises(FormatError, match=r"dump.json: not valid JSON after 2 record"):
+        next(items)
+
+
+def test_json_lines_after_blank_lines_keep_their_line_numbers():
+    lines = [b"", b"", b"{broken", orjson.dumps(daily_items()[0])]
+    items = parse_bytes(b"\n".join(lines), "daily.jsonl")
+    assert items[0].where == "daily.jsonl:line 3"
+    assert items[1].id == "2501.00958"
+
+
+MEASURE_PEAK = """
+import resource, sys
+from paperwire.sources import hf_json
+
+def peak():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+before = peak()
+with open(sys.argv[1], "rb") as stream:
+    count = sum(1 for _ in hf_json.parse(stream, sys.argv[1]))
+print(count, peak() - before)
+"""
+
+
+def test_a_large_array_is_read_one_item_at_a_time(tmp_path):
+    # An API dump several times larger than the memory its parse may take: whole-file
+    # parsing grew the process by ~5x the file (136 MB -> +712 MiB).
+    path = tmp_path / "dump.json"
+    item = daily_items()[0]
+    item["paper"]["summary"] = "streaming " * 120
+    with open(path, "wb") as out:
+        out.write(b"[")
+        for number in range(20_000):
+            item["paper"]["id"] = f"2501.{number:05d}"
+            out.write((b"," if number else b"") + orjson.dumps(item))
+        out.write(b"]")
+    size = path.stat().st_size
+    result = subprocess.run([sys.executable, "-c", MEASURE_PEAK, str(path)], capture_output=True, text=True,
+                            check=True)
+    count, growth = map(int, result.stdout.split())
+    assert count == 20_000
+    assert size > 25 * 2**20 and growth < 8 * 2**20, f"peak memory grew by {growth:,} bytes for a {size:,}-byte file"

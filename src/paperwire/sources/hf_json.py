@@ -15,19 +15,20 @@ daily item's ``publishedAt``, else the paper's) -> ``listing_date``; ``extra`` h
 ``ai_summary``, ``ai_keywords``, ``num_comments``, ``submitted_by`` (user name) and
 ``submitted_on_daily_at`` (the ISO timestamp as given).
 
-API responses are one JSON document and are read whole; JSON lines stream.
+Arrays (API responses, dumps of any size) stream one item at a time, as JSON lines do.
 """
 
 from __future__ import annotations
 
-import io
-from typing import Any, BinaryIO, Iterator
+from typing import BinaryIO, Iterator
 
+import ijson
 import orjson
 
 from paperwire.paper import BadRecord, Paper, make_paper
-from paperwire.sources import FormatError
+from paperwire.sources import FormatError, prepended
 from paperwire.sources._records import (
+    _UTF8_BOM,
     MAX_RECORD_BYTES,
     FieldError,
     arxiv_id_field,
@@ -57,57 +58,72 @@ def parse(stream: BinaryIO, origin: str) -> Iterator[Paper | BadRecord]:
 
 def _records(stream: BinaryIO, origin: str) -> Iterator[tuple[str, dict] | BadRecord]:
     """(where, object) for each item, whether the input is an array, an object or JSON lines."""
-    first_line = stream.readline(MAX_RECORD_BYTES + 1)
-    if _is_one_line_object(first_line):
+    blank_lines, first_line = _first_line(stream)
+    first_line = first_line.removeprefix(_UTF8_BOM)
+    # Blank lines are put back as such, so JSON-lines errors keep their line numbers.
+    rest = prepended(b"\n" * blank_lines + first_line, stream)
+    start = first_line.lstrip()[:1]
+    if start == b"[":
+        yield from _array_items(rest, origin)
+    elif _is_one_line_object(first_line):
         # JSON lines (or one compact object): stream them, first line included.
-        yield from json_lines(_Prepended(first_line, stream), origin)
-        return
-    document = first_line + stream.read()
-    try:
-        parsed = orjson.loads(document)
-    except orjson.JSONDecodeError as error:
-        if document.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and b"\n" in document.strip():
-            # Looks like JSON lines whose first line is bad: report per line instead.
-            yield from json_lines(io.BytesIO(document), origin)
-            return
-        raise FormatError(f"{origin}: not a JSON document or JSON lines: {error}") from None
-    yield from _document_records(parsed, origin)
-
-
-def _document_records(parsed: Any, origin: str) -> Iterator[tuple[str, dict] | BadRecord]:
-    if isinstance(parsed, dict):
-        yield f"{origin}:record 1", parsed
-        return
-    if not isinstance(parsed, list):
+        yield from json_lines(rest, origin)
+    elif start == b"{":
+        yield from _pretty_object(rest, origin)
+    else:
         raise FormatError(f"{origin}: expected a JSON array or object of papers")
-    for number, item in enumerate(parsed, start=1):
-        where = f"{origin}:record {number}"
-        if isinstance(item, dict):
-            yield where, item
+
+
+def _first_line(stream: BinaryIO) -> tuple[int, bytes]:
+    """How many blank lines come first, and the first non-blank line (up to the record limit)."""
+    blank_lines = 0
+    while True:
+        line = stream.readline(MAX_RECORD_BYTES + 1)
+        if line.strip(b"\xef\xbb\xbf \t\r\n") or not line.endswith(b"\n"):
+            return blank_lines, line
+        blank_lines += 1
+
+
+def _array_items(stream: BinaryIO, origin: str) -> Iterator[tuple[str, dict] | BadRecord]:
+    # One item in memory at a time, however long the array (API dumps run to gigabytes).
+    number = 0
+    try:
+        for number, item in enumerate(ijson.items(stream, "item", use_float=True), start=1):
+            where = f"{origin}:record {number}"
+            if isinstance(item, dict):
+                yield where, item
+            else:
+                yield BadRecord(where, "expected a JSON object for a paper")
+    except ijson.JSONError as error:
+        raise FormatError(f"{origin}: not valid JSON after {number} record(s): {error}") from None
+
+
+def _pretty_object(stream: BinaryIO, origin: str) -> Iterator[tuple[str, dict] | BadRecord]:
+    """One paper object over several lines (``/api/papers/{id}``), else JSON lines whose first is bad."""
+    document = stream.read(MAX_RECORD_BYTES + 1)
+    if len(document) <= MAX_RECORD_BYTES:
+        try:
+            parsed = orjson.loads(document)
+        except orjson.JSONDecodeError as error:
+            if b"\n" not in document.strip():
+                raise FormatError(f"{origin}: not a JSON document or JSON lines: {error}") from None
         else:
-            yield BadRecord(where, "expected a JSON object for a paper")
+            if not isinstance(parsed, dict):
+                raise FormatError(f"{origin}: expected a JSON array or object of papers")
+            yield f"{origin}:record 1", parsed
+            return
+    # Longer than any one paper, or not one document: report line by line.
+    yield from json_lines(prepended(document, stream), origin)
 
 
 def _is_one_line_object(line: bytes) -> bool:
-    text = line.removeprefix(b"\xef\xbb\xbf").strip()
+    text = line.strip()
     if not text.startswith(b"{"):
         return False
     try:
         return isinstance(orjson.loads(text), dict)
     except orjson.JSONDecodeError:
         return False
-
-
-class _Prepended:
-    """``stream`` with ``first`` put back in front, readable line by line."""
-
-    def __init__(self, first: bytes, stream: BinaryIO):
-        self._first = io.BytesIO(first)
-        self._stream = stream
-
-    def readline(self, size: int | None = -1) -> bytes:
-        line = self._first.readline(size)
-        return line if line else self._stream.readline(size)
 
 
 def paper_from_record(item: dict) -> Paper:
