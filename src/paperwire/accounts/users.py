@@ -8,7 +8,6 @@ lower-cased.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -16,52 +15,34 @@ from sqlalchemy.exc import IntegrityError
 from paperwire.accounts import sessions
 from paperwire.accounts.errors import AccountError, AlreadyTaken, UnknownMember
 from paperwire.accounts.members import ROLES, Member, member_from_row
+from paperwire.accounts.timestamps import utc_now
 from paperwire.accounts.passwords import hash_password, verify_password
+from paperwire.mail.addresses import MAX_LENGTH as MAX_EMAIL_LENGTH, InvalidAddress, check_address, shown_value
 from paperwire.store.people_schema import users
 
 _USERNAME = re.compile(r"[A-Za-z0-9_-]{3,32}")
-MAX_EMAIL_LENGTH = 254
-# Printable ASCII without the characters that need quoting in an address.
-_LOCAL_PART = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}")
-_DOMAIN_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 
 def check_username(username: object) -> str:
     if not isinstance(username, str) or not _USERNAME.fullmatch(username):
-        shown = _shown(username)
         raise AccountError(
-            "username", f"username {shown} is not allowed: use 3 to 32 of the letters A-Z, a-z, digits, '_' and '-'"
+            "username",
+            f"username {shown_value(username)} is not allowed: use 3 to 32 of the letters A-Z, a-z, digits, '_' and '-'",
         )
     return username
 
 
 def check_email(email: object) -> str:
     """The address as stored, or AccountError saying what is wrong with it."""
-    if not isinstance(email, str):
-        raise AccountError("email", "e-mail address must be text")
-    shown = _shown(email)
-    if len(email) > MAX_EMAIL_LENGTH:
-        raise AccountError("email", f"e-mail address is too long: at most {MAX_EMAIL_LENGTH} characters, got {len(email)}")
-    if not email.isascii() or not email.isprintable() or " " in email:
-        raise AccountError(
-            "email",
-            f"e-mail address {shown} may hold no spaces, control or non-ASCII characters"
-            " (write an international domain in its xn-- form)",
-        )
-    if email.count("@") != 1:
-        raise AccountError("email", f"e-mail address {shown} must hold exactly one '@'")
-    local, domain = email.split("@")
-    if not _LOCAL_PART.fullmatch(local) or local.startswith(".") or local.endswith(".") or ".." in local:
-        raise AccountError("email", f"e-mail address {shown}: the part before '@' is not valid")
-    labels = domain.split(".")
-    if not all(_DOMAIN_LABEL.fullmatch(label) for label in labels) or (len(labels) < 2 and domain.lower() != "localhost"):
-        raise AccountError("email", f"e-mail address {shown}: the domain after '@' is not valid (e.g. example.org)")
-    return email
+    try:
+        return check_address(email)
+    except InvalidAddress as error:
+        raise AccountError("email", str(error)) from None
 
 
 def check_role(role: object) -> str:
     if role not in ROLES:
-        raise AccountError("role", f"role {_shown(role)} is not one of {', '.join(ROLES)}")
+        raise AccountError("role", f"role {shown_value(role)} is not one of {', '.join(ROLES)}")
     return role
 
 
@@ -74,7 +55,7 @@ def create_user(
     check_email(email)
     check_role(role)
     password_hash = hash_password(password)
-    now = _now()
+    now = utc_now()
     row = {
         "username": username,
         "username_key": username.lower(),
@@ -133,7 +114,7 @@ def change_password(db: Engine, user_id: int, new_password: str, keep_session: s
     """Set a new password and end every session of the member but ``keep_session`` (the
     cookie of the one that made the change), so a stolen session does not outlive it."""
     password_hash = hash_password(new_password)
-    _update(db, user_id, password_hash=password_hash, password_changed_at=_now())
+    _update(db, user_id, password_hash=password_hash, password_changed_at=utc_now())
     sessions.end_all_sessions(db, user_id, except_cookie=keep_session)
 
 
@@ -144,7 +125,7 @@ def set_role(db: Engine, user_id: int, role: str) -> None:
 def disable(db: Engine, user_id: int) -> None:
     """The member can no longer sign in; their sessions end now and their tokens stop working
     (tokens are kept, and work again after ``enable``)."""
-    _update(db, user_id, disabled_at=_now())
+    _update(db, user_id, disabled_at=utc_now())
     sessions.end_all_sessions(db, user_id)
 
 
@@ -153,7 +134,7 @@ def enable(db: Engine, user_id: int) -> None:
 
 
 def mark_email_verified(db: Engine, user_id: int) -> None:
-    _update(db, user_id, email_verified_at=_now())
+    _update(db, user_id, email_verified_at=utc_now())
 
 
 def delete_user(db: Engine, user_id: int) -> None:
@@ -181,13 +162,3 @@ def _which_is_taken(db: Engine, row: dict) -> AlreadyTaken:
         if connection.execute(select(users.c.id).where(users.c.username_key == row["username_key"])).first():
             return AlreadyTaken("username", f"username {row['username']!r} is taken")
     return AlreadyTaken("email", f"e-mail address {row['email']!r} already has an account")
-
-
-def _shown(value: object) -> str:
-    # Quoted with escapes (so control characters and RTL marks are visible), and cut short.
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)

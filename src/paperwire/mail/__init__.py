@@ -1,0 +1,1 @@
+"""Outgoing mail: messages built safely (mail.message) and sent over SMTP (mail.smtp)."""

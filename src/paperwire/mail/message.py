@@ -1,0 +1,83 @@
+"""Building a message: plain text, an optional HTML alternative, headers that cannot be forged.
+
+Every header value is checked for CR, LF and other control characters before it goes in, so
+a hostile display name or subject cannot add a ``Bcc:`` or start the body early. Display
+names are encoded by the ``email`` package (RFC 2047), never pasted into the header.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+
+from paperwire.config import ConfigError, Settings
+from paperwire.mail.addresses import InvalidAddress, check_address, shown_value
+
+MAX_SUBJECT_LENGTH = 250
+MAX_NAME_LENGTH = 100
+_HEADER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
+_OWN_HEADERS = {"from", "to", "cc", "bcc", "subject", "date", "message-id", "mime-version", "content-type",
+                "content-transfer-encoding", "sender", "reply-to", "return-path"}
+
+
+class InvalidMessage(ValueError):
+    """A recipient, subject or header that cannot go into a message, with the reason."""
+
+
+def build_message(
+    settings: Settings,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    to_name: str = "",
+    headers: dict[str, str] | None = None,
+) -> EmailMessage:
+    """A message from ``settings.mail_from`` to ``to``; ``headers`` adds others such as
+    List-Unsubscribe (not the ones this function sets)."""
+    try:
+        recipient = Address(display_name=_header_text("recipient name", to_name, MAX_NAME_LENGTH), addr_spec=check_address(to))
+    except InvalidAddress as error:
+        raise InvalidMessage(f"recipient: {error}") from None
+    message = EmailMessage()
+    message["From"] = sender(settings)
+    message["To"] = recipient
+    message["Subject"] = _header_text("subject", subject, MAX_SUBJECT_LENGTH)
+    message["Date"] = format_datetime(datetime.now(timezone.utc))
+    message["Message-ID"] = make_msgid(domain=sender(settings).domain)
+    for name, value in (headers or {}).items():
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name) or name.lower() in _OWN_HEADERS:
+            raise InvalidMessage(f"header name {shown_value(name)} is not allowed")
+        message[name] = _header_text(f"header {name}", value, 998 - len(name) - 2)
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+def sender(settings: Settings) -> Address:
+    """``mail_from`` as an Address: "Name <addr>" as written, or a bare address shown with
+    the site's name."""
+    name, address = parseaddr(settings.mail_from)
+    try:
+        check_address(address)
+    except InvalidAddress as error:
+        raise ConfigError(f"setting mail_from: {error}") from None
+    return Address(display_name=_clean(name or settings.site_name), addr_spec=address)
+
+
+def _header_text(what: str, value: object, limit: int) -> str:
+    if not isinstance(value, str):
+        raise InvalidMessage(f"{what} must be text")
+    if len(value) > limit:
+        raise InvalidMessage(f"{what} is too long: at most {limit} characters, got {len(value)}")
+    if not value.isprintable():  # CR, LF, NUL, tabs, bidi controls
+        raise InvalidMessage(f"{what} {shown_value(value)} holds line breaks or control characters")
+    return value
+
+
+def _clean(name: str) -> str:
+    return "".join(ch for ch in name if ch.isprintable())[:MAX_NAME_LENGTH]
