@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Iterator, Sequence
@@ -12,7 +13,9 @@ from sqlalchemy import Engine, Row, String, Table, cast, delete, func, insert, s
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
+from paperwire.community.trending import listing_score
 from paperwire.paper import DeletedRecord, InvalidPaper, Paper, merge, parse_arxiv_id
+from paperwire.store.db import CatalogFull, out_of_space
 from paperwire.store.schema import import_errors, import_runs, paper_authors, paper_categories, papers
 
 _PAPER_FIELDS = [f.name for f in dataclasses.fields(Paper)]
@@ -25,6 +28,7 @@ class StoredPaper:
 
     paper: Paper
     doc_id: int
+    votes: int = 0  # this site's upvotes (paper.upvotes: the count its source carries)
     num_comments: int = 0
     trending_score: float = 0.0
     deleted: bool = False
@@ -79,6 +83,7 @@ def row_to_stored(row: Row) -> StoredPaper:
     return StoredPaper(
         paper=row_to_paper(row),
         doc_id=mapping["doc_id"],
+        votes=mapping["votes"],
         num_comments=mapping["num_comments"],
         trending_score=mapping["trending_score"],
         deleted=mapping["deleted"],
@@ -95,24 +100,46 @@ class Catalog:
     # ---- writing -------------------------------------------------------------------------
 
     def store(self, items: Sequence[Paper | DeletedRecord]) -> BatchResult:
-        """Store one batch in one transaction; if that fails, record by record.
+        """Store one batch in one transaction; if the database refuses it, record by record.
 
         Either way each record is all-or-nothing: a failing one leaves no trace and is
-        reported in ``failed``; the others are stored.
+        reported in ``failed``; the others are stored. Out of disk space, nothing more can
+        be: :class:`CatalogFull` is raised, carrying the counts of what was committed.
         """
         try:
-            with self.engine.begin() as conn:
+            with self._transaction() as conn:
                 return self._store(conn, items)
+        except CatalogFull:
+            raise
         except SQLAlchemyError:
-            result = BatchResult()
-            for item in items:
-                try:
-                    with self.engine.begin() as conn:
-                        result.add(self._store(conn, [item]))
-                except SQLAlchemyError as exc:
-                    ident = item.id if isinstance(item, Paper) else item.arxiv_id
-                    result.failed.append((ident, f"database refused it: {exc.orig or exc}"[:500]))
-            return result
+            pass
+        result = BatchResult()
+        for item in items:
+            try:
+                with self._transaction() as conn:
+                    stored = self._store(conn, [item])
+            except CatalogFull as exc:
+                exc.stored = result
+                raise
+            except SQLAlchemyError as exc:
+                ident = item.id if isinstance(item, Paper) else item.arxiv_id
+                result.failed.append((ident, f"database refused it: {exc.orig or exc}"[:500]))
+            else:
+                result.add(stored)  # counted once committed, never before
+        return result
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """``engine.begin()``, with the disk filling up raised as :class:`CatalogFull`."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            full = out_of_space(exc, self.engine.url)
+            if full:
+                raise CatalogFull(f"{full}: free some space there, then run the command again "
+                                  f"(what was stored so far is kept)", stored=BatchResult()) from None
+            raise
 
     def _store(self, conn: Connection, items: Sequence[Paper | DeletedRecord]) -> BatchResult:
         result = BatchResult()
@@ -140,7 +167,9 @@ class Catalog:
         result.updated += len(rewritten)
 
         if inserts:
-            rows = [dict(paper_to_row(p), revision=revision, imported_at=now, deleted=False) for p in inserts]
+            # A new paper's trending score starts from its listing day (community/trending.py).
+            rows = [dict(paper_to_row(p), revision=revision, imported_at=now, deleted=False,
+                         trending_score=listing_score(p.listing_date)) for p in inserts]
             # A plain executemany, then one look-up: SQLite cannot batch INSERT ... RETURNING.
             conn.execute(insert(papers), rows)
             doc_ids = {}
@@ -241,7 +270,7 @@ class Catalog:
     # ---- import bookkeeping -----------------------------------------------------------
 
     def start_run(self, origin: str, format_name: str | None) -> int:
-        with self.engine.begin() as conn:
+        with self._transaction() as conn:
             return conn.execute(
                 insert(import_runs)
                 .values(origin=origin, format=format_name, started_at=datetime.now(timezone.utc), status="running")
@@ -258,7 +287,7 @@ class Catalog:
             values["format"] = format_name
         if status:
             values.update(status=status, finished_at=datetime.now(timezone.utc))
-        with self.engine.begin() as conn:
+        with self._transaction() as conn:
             rows = [{"run_id": run_id, "location": where[:1000], "reason": reason[:2000]} for where, reason in errors]
             if rows:
                 conn.execute(insert(import_errors), rows)
