@@ -57,7 +57,7 @@ def check_policy(password: str) -> str:
 def hash_password(password: str) -> str:
     """An argon2id hash of a password that meets the policy (AccountError otherwise)."""
     normalized = check_policy(password)
-    with _hashing_slot():
+    with hashing_slot():
         return HASHER.hash(normalized)
 
 
@@ -67,7 +67,7 @@ def verify_password(password_hash: str | None, password: str) -> PasswordCheck:
     candidate = unicodedata.normalize("NFKC", password) if isinstance(password, str) else ""
     if len(candidate) > MAX_LENGTH:  # no account can hold such a password: don't hash it
         return PasswordCheck(False, False)
-    with _hashing_slot():
+    with hashing_slot():
         try:
             HASHER.verify(password_hash or _dummy_hash(), candidate)
         except (VerificationError, InvalidHashError):
@@ -78,7 +78,8 @@ def verify_password(password_hash: str | None, password: str) -> PasswordCheck:
 
 
 @contextmanager
-def _hashing_slot() -> Iterator[None]:
+def hashing_slot() -> Iterator[None]:
+    """One of the CONCURRENT_HASHES slots, held for one hash; Busy after HASH_WAIT_S."""
     if not _slots.acquire(timeout=HASH_WAIT_S):
         raise Busy()
     try:

@@ -15,9 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from paperwire.accounts import sessions
 from paperwire.accounts.errors import AccountError, AlreadyTaken, UnknownMember
 from paperwire.accounts.members import ROLES, Member, member_from_row
-from paperwire.accounts.timestamps import utc_now
 from paperwire.accounts.passwords import hash_password, verify_password
-from paperwire.mail.addresses import MAX_LENGTH as MAX_EMAIL_LENGTH, InvalidAddress, check_address, shown_value
+from paperwire.accounts.timestamps import utc_now
+from paperwire.config import Settings
+from paperwire.mail.addresses import MAX_LENGTH as MAX_EMAIL_LENGTH
+from paperwire.mail.addresses import InvalidAddress, check_address, shown_value
+from paperwire.mail.smtp import mail_enabled
 from paperwire.store.people_schema import users
 
 _USERNAME = re.compile(r"[A-Za-z0-9_-]{3,32}")
@@ -27,7 +30,8 @@ def check_username(username: object) -> str:
     if not isinstance(username, str) or not _USERNAME.fullmatch(username):
         raise AccountError(
             "username",
-            f"username {shown_value(username)} is not allowed: use 3 to 32 of the letters A-Z, a-z, digits, '_' and '-'",
+            f"username {shown_value(username)} is not allowed:"
+            " use 3 to 32 of the letters A-Z, a-z, digits, '_' and '-'",
         )
     return username
 
@@ -99,14 +103,15 @@ def authenticate(db: Engine, username_or_email: str, password: str) -> Member | 
     refused. A hash made with older parameters is replaced by one with the current ones."""
     key = username_or_email.lower() if isinstance(username_or_email, str) else ""
     column = users.c.email_key if "@" in key else users.c.username_key
-    with db.connect() as connection:
-        row = connection.execute(select(users).where(column == key)).mappings().first() if len(key) <= MAX_EMAIL_LENGTH else None
+    row = None
+    if len(key) <= MAX_EMAIL_LENGTH:  # longer names no account has: skip the lookup, not the hash
+        with db.connect() as connection:
+            row = connection.execute(select(users).where(column == key)).mappings().first()
     check = verify_password(row["password_hash"] if row else None, password)
     if not check.matches or row["disabled_at"] is not None:
         return None
     if check.needs_rehash:
-        with db.begin() as connection:
-            connection.execute(update(users).where(users.c.id == row["id"]).values(password_hash=hash_password(password)))
+        _update(db, row["id"], password_hash=hash_password(password))
     return member_from_row(row)
 
 
@@ -118,15 +123,31 @@ def change_password(db: Engine, user_id: int, new_password: str, keep_session: s
     sessions.end_all_sessions(db, user_id, except_cookie=keep_session)
 
 
+def change_email(db: Engine, user_id: int, email: str) -> None:
+    """A new address, unverified until its own link is followed (links to the old one are spent)."""
+    check_email(email)
+    try:
+        _update(db, user_id, email=email, email_key=email.lower(), email_verified_at=None)
+    except IntegrityError:
+        raise AlreadyTaken("email", f"e-mail address {email!r} already has an account") from None
+
+
+def needs_verification(settings: Settings, member: Member) -> bool:
+    """Whether ``member`` must verify their address before voting, commenting or submitting:
+    only where this site sends mail (else no link could reach them) and the
+    ``unverified_may_participate`` setting is off."""
+    return mail_enabled(settings) and not member.email_verified and not settings.unverified_may_participate
+
+
 def set_role(db: Engine, user_id: int, role: str) -> None:
     _update(db, user_id, role=check_role(role))
 
 
-def disable(db: Engine, user_id: int) -> None:
-    """The member can no longer sign in; their sessions end now and their tokens stop working
-    (tokens are kept, and work again after ``enable``)."""
+def disable(db: Engine, user_id: int) -> int:
+    """The member can no longer sign in; their sessions end now (how many is returned) and
+    their tokens stop working (tokens are kept, and work again after ``enable``)."""
     _update(db, user_id, disabled_at=utc_now())
-    sessions.end_all_sessions(db, user_id)
+    return sessions.end_all_sessions(db, user_id)
 
 
 def enable(db: Engine, user_id: int) -> None:
