@@ -42,6 +42,9 @@ users = Table(
     Column("disabled_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("password_changed_at", DateTime(timezone=True), nullable=False),
+    # An id is never given again after its account is deleted (SQLite would reuse the highest):
+    # links, caches and logs that name a user id must not come to mean someone else.
+    sqlite_autoincrement=True,
 )
 
 sessions = Table(

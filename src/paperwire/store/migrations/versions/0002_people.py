@@ -38,7 +38,8 @@ def upgrade() -> None:
     sa.Column('password_changed_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('email_key'),
-    sa.UniqueConstraint('username_key')
+    sa.UniqueConstraint('username_key'),
+    sqlite_autoincrement=True,
     )
     op.create_table('api_tokens',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
