@@ -1,0 +1,60 @@
+"""Upvotes: one a member a paper. papers.votes is this site's count (papers.upvotes is the count
+an imported source carries, kept apart).
+
+Both operations are idempotent and answer the paper's new count. The vote row, the count
+and the trending score change together in one transaction that holds the paper's row, so
+concurrent votes on one paper neither lose nor double a vote.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable
+
+from sqlalchemy import Engine, delete, select, update
+
+from paperwire.accounts.members import Member
+from paperwire.accounts.timestamps import utc_now
+from paperwire.community import scores, trending
+from paperwire.community.rules import Policy
+from paperwire.community.writes import insert_new, lock_paper
+from paperwire.store.people_schema import votes
+from paperwire.store.schema import papers
+
+
+def upvote(db: Engine, policy: Policy, viewer: Member | None, doc_id: int, *, now: datetime | None = None) -> int:
+    member = policy.require_vote(viewer)
+    now = now or utc_now()
+    with db.begin() as conn:
+        paper = lock_paper(conn, doc_id)
+        if not insert_new(conn, votes, {"user_id": member.id, "doc_id": doc_id, "created_at": now}):
+            return paper.votes
+        score = scores.with_event(paper, now, trending.VOTE, policy.half_life_hours)
+        conn.execute(update(papers).where(papers.c.doc_id == doc_id)
+                     .values(votes=paper.votes + 1, trending_score=score))
+        return paper.votes + 1
+
+
+def remove_upvote(db: Engine, policy: Policy, viewer: Member | None, doc_id: int) -> int:
+    # Taking a vote back needs no verified address: whoever could vote can un-vote.
+    member = policy.require_member(viewer)
+    with db.begin() as conn:
+        paper = lock_paper(conn, doc_id)
+        cast_at = conn.execute(delete(votes).where(votes.c.user_id == member.id, votes.c.doc_id == doc_id)
+                               .returning(votes.c.created_at)).scalar()
+        if cast_at is None:
+            return paper.votes
+        score = scores.without_event(conn, paper, cast_at, trending.VOTE, policy.half_life_hours)
+        conn.execute(update(papers).where(papers.c.doc_id == doc_id)
+                     .values(votes=paper.votes - 1, trending_score=score))
+        return paper.votes - 1
+
+
+def voted(db: Engine, viewer: Member | None, doc_ids: Iterable[int]) -> set[int]:
+    """Which of ``doc_ids`` the viewer has upvoted (one query, for a page of cards)."""
+    doc_ids = list(doc_ids)
+    if viewer is None or not doc_ids:
+        return set()
+    with db.connect() as conn:
+        return set(conn.execute(select(votes.c.doc_id).where(votes.c.user_id == viewer.id,
+                                                             votes.c.doc_id.in_(doc_ids))).scalars())
