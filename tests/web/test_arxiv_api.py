@@ -9,14 +9,13 @@ import httpx
 import pytest
 from lxml import etree
 
-from paperwire.web.arxiv_query import (
+from paperwire.search.arxiv_query import (
     BoolQuery,
     DateRange,
     FieldTerm,
     QuerySyntaxError,
     parse_id_list,
     parse_search_query,
-    ranking_words,
 )
 
 MOST_UPVOTED = "2607.99002"
@@ -38,7 +37,6 @@ def test_parser_reads_fields_operators_and_parentheses():
     assert parse_search_query("submittedDate:[202301010600 TO 20231231]") == DateRange(
         "submittedDate", datetime(2023, 1, 1, 6, 0, tzinfo=timezone.utc),
         datetime(2023, 12, 31, 23, 59, tzinfo=timezone.utc))
-    assert ranking_words(parse_search_query("ti:a AND (abs:b OR au:x) ANDNOT all:d")) == ["a", "b"]
 
 
 @pytest.mark.parametrize("query", [
@@ -168,3 +166,85 @@ def test_relevance_pages_do_not_overlap(client, live_server):
     ascending = _ids(client.results(arxiv.Search(query="all:learning", max_results=None,
                                                   sort_order=arxiv.SortOrder.Ascending)))
     assert ascending == whole[::-1]
+
+
+# ---- answered from the search index -------------------------------------------------------------
+
+def _feed(app_client, **params) -> tuple[list[str], int]:
+    """(entry ids without version, totalResults) of one /api/query answer."""
+    response = app_client.get("/api/query", params=params)
+    assert response.status_code == 200, response.text[:300]
+    feed = etree.fromstring(response.content)
+    ids = [e.findtext(f"{ATOM}id").rsplit("/", 1)[-1].split("v")[0] for e in feed.findall(f"{ATOM}entry")]
+    return ids, int(feed.findtext(f"{OPENSEARCH}totalResults"))
+
+
+def test_sixty_four_or_terms_answer_the_union_of_their_terms(app_client):
+    present = ["quadratic", "learning", "durand", "angstrom", "abstract", "emoji", "language", "graph"]
+    words = present + [f"zzabsent{n}" for n in range(64 - len(present))]
+    search_query = " OR ".join(f"all:{word}" for word in words)
+    union = set()
+    for word in present:
+        union |= set(_feed(app_client, search_query=f"all:{word}", max_results=2000)[0])
+    for sort_by in ("relevance", "submittedDate", "lastUpdatedDate"):
+        ids, total = _feed(app_client, search_query=search_query, sortBy=sort_by, max_results=2000)
+        assert set(ids) == union and total == len(ids) == len(union) > 10
+
+
+def test_date_sorts_page_in_both_orders(app_client):
+    for sort_by in ("submittedDate", "lastUpdatedDate"):
+        newest, total = _feed(app_client, search_query="cat:cs.*", sortBy=sort_by, max_results=2000)
+        oldest, _ = _feed(app_client, search_query="cat:cs.*", sortBy=sort_by, sortOrder="ascending", max_results=2000)
+        assert oldest == newest[::-1] and total == len(newest) > 10
+        pages = [_feed(app_client, search_query="cat:cs.*", sortBy=sort_by, start=start, max_results=7)[0]
+                 for start in range(0, total, 7)]
+        assert sum(pages, []) == newest
+
+
+def test_a_search_query_with_an_id_list_keeps_only_those_ids(app_client):
+    ids, total = _feed(app_client, search_query="cat:cs.LG", id_list=f"{MOST_UPVOTED},2607.99003,2607.99001")
+    assert set(ids) == {MOST_UPVOTED, "2607.99001"} and total == 2  # 2607.99003 is not in cs.LG
+
+
+@pytest.mark.parametrize("name, value", [("start", "²"), ("max_results", "①"), ("start", "٣"), ("max_results", "1e3"),
+                                         ("start", "+5"), ("max_results", "1_0")])
+def test_only_ascii_digits_are_numbers(app_client, name, value):
+    response = app_client.get("/api/query", params={"search_query": "all:quadratic", name: value})
+    assert response.status_code == 400
+    entry = etree.fromstring(response.content).find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}summary") == f"{name} must be a non-negative integer written with the digits 0-9"
+
+
+@pytest.mark.parametrize("search_query", [
+    "(" * 16 + "all:quadratic" + ")" * 16,  # as deep as the parser goes
+    " OR ".join(f"all:{'q' * 20}{n:02d}" for n in range(64)),  # 64 terms, 1916 characters
+    'all:a+b-c&d|e!f{g}h^i~j*k?l\\m/n:o', 'ti:c++ OR abs:x^2 OR co:"a~b" OR jr:{x} OR rn:a/b OR au:!!', "cat:cs.*?",
+    "cat:[*", "cat:{.*}*", "id:*", "all:\u202e\u0000\ufeff", "ti:𝕏𝕐ℤ", "au:\u0301\u0301", "all:\ud7ff\ue000", "all:" + "é" * 400,
+])
+def test_hostile_queries_are_answered(app_client, search_query):
+    for sort_by in ("relevance", "submittedDate"):
+        response = app_client.get("/api/query", params={"search_query": search_query, "sortBy": sort_by})
+        assert response.status_code == 200, response.text[:300]
+
+
+@pytest.mark.parametrize("search_query", ["(" * 17 + "all:x" + ")" * 17, "all:x OR " * 300, "all:[x TO y]"])
+def test_queries_beyond_the_limits_are_refused_with_a_reason(app_client, search_query):
+    response = app_client.get("/api/query", params={"search_query": search_query})
+    assert response.status_code == 400
+    summary = etree.fromstring(response.content).find(f"{ATOM}entry").findtext(f"{ATOM}summary")
+    assert any(reason in summary for reason in ("nested deeper than 16", "longer than 2000", "take a [FROM TO TO]"))
+
+
+def test_without_a_search_index_queries_answer_503_and_id_lists_still_work(settings, catalog):
+    from fastapi.testclient import TestClient
+
+    from paperwire.paper import make_paper
+    from paperwire.web.app import create_app
+
+    catalog.store([make_paper(arxiv_id="2601.00001", title="Not indexed yet", categories=["cs.LG"], source="test")])
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/api/query", params={"search_query": "all:indexed"})
+        assert response.status_code == 503
+        summary = etree.fromstring(response.content).find(f"{ATOM}entry").findtext(f"{ATOM}summary")
+        assert "paperwire index" in summary
+        assert _feed(client, id_list="2601.00001") == (["2601.00001"], 1)  # the catalog answers these

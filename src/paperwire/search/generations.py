@@ -16,7 +16,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 STATE_FILE = "state.json"
-FORMAT = 1
+# Raised whenever the keyword index's schema or analyzers change: an index of another format is
+# never read (read_state says there is none), and the next `paperwire index` rebuilds it.
+FORMAT = 2  # 2: arXiv query fields and dates; text folded to ASCII, emoji kept
 
 
 @dataclass(frozen=True)

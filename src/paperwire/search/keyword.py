@@ -3,6 +3,12 @@
 Documents are labelled with the catalog's ``doc_id`` (a fast field, so hits map back
 without fetching stored documents). Adding is delete-then-add by doc_id, so replaying
 a batch after a crash leaves one copy of each paper.
+
+Text is split into words (runs of letters and digits) and symbols such as emoji, lower-cased
+and folded to ASCII ("Schrödinger" is "schrodinger"); prose (title, abstract, comment, journal
+reference) is also stemmed, as arXiv's own search stems, names and report numbers are not.
+The fields of arXiv's query language (search.field_query) are here too: abstract, comment,
+journal_ref, report_no, paper_id and the submitted / updated dates.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from typing import Sequence
 import tantivy
 
 from paperwire.paper import clean_text
+from paperwire.search.arxiv_query import arxiv_dates
 from paperwire.search.query import ParsedQuery, SearchFilters, words
 from paperwire.store.catalog import StoredPaper, name_key
 
@@ -22,6 +29,11 @@ from paperwire.store.catalog import StoredPaper, name_key
 TITLE_BOOST = 0.3
 WRITER_HEAP = 128_000_000
 _EPOCH = date(1970, 1, 1)
+PROSE, NAMES = "prose", "names"  # the two analyzers of text fields; category and paper_id are kept whole
+_ANALYZERS = {"title": PROSE, "body": PROSE, "abstract": PROSE, "comment": PROSE, "journal_ref": PROSE,
+              "author": NAMES, "report_no": NAMES}
+_TERMS = r"[\p{Alphabetic}\p{N}]+|\p{So}"  # words, and symbols (emoji) one by one
+_DOC_ID_BITS = 32  # date keys: the day above, the doc_id below
 
 
 def day_number(day: date) -> int:
@@ -35,16 +47,40 @@ def paper_day(paper) -> int:
     return day_number(day) if day else -1
 
 
+def date_key(day: date, doc_id: int = 0) -> int:
+    """A paper's date and doc_id as one integer that sorts by date, then doc_id: a total order, so
+    pages never overlap and ascending is exactly descending reversed."""
+    return (day_number(day) << _DOC_ID_BITS) + doc_id
+
+
+def date_keys(first: date, last: date) -> tuple[int, int]:
+    """The lowest and highest date keys of papers dated from ``first`` to ``last`` (both included)."""
+    return date_key(first), date_key(last) + (1 << _DOC_ID_BITS) - 1
+
+
+def _analyzer(stem: bool) -> tantivy.TextAnalyzer:
+    builder = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(_TERMS)).filter(tantivy.Filter.remove_long(40))
+               .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold()))
+    return (builder.filter(tantivy.Filter.stemmer("english")) if stem else builder).build()
+
+
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("doc_id", stored=True, indexed=True, fast=True)
-    builder.add_text_field("title", tokenizer_name="en_stem")
-    builder.add_text_field("body", tokenizer_name="en_stem")  # title and abstract together
-    builder.add_text_field("author", tokenizer_name="default")  # words of names, for author:He
+    builder.add_text_field("title", tokenizer_name=PROSE)
+    builder.add_text_field("body", tokenizer_name=PROSE)  # title and abstract together
+    builder.add_text_field("abstract", tokenizer_name=PROSE)
+    builder.add_text_field("comment", tokenizer_name=PROSE)
+    builder.add_text_field("journal_ref", tokenizer_name=PROSE)
+    builder.add_text_field("report_no", tokenizer_name=NAMES)
+    builder.add_text_field("author", tokenizer_name=NAMES)  # words of names, for author:He
     builder.add_text_field("author_key", tokenizer_name="raw")  # whole folded names
     builder.add_text_field("category", tokenizer_name="raw")
     builder.add_text_field("primary", tokenizer_name="raw")
+    builder.add_text_field("paper_id", tokenizer_name="raw")
     builder.add_integer_field("day", indexed=True, fast=True)
+    builder.add_integer_field("submitted", indexed=True, fast=True)  # date_key of arXiv's submittedDate
+    builder.add_integer_field("updated", indexed=True, fast=True)  # date_key of lastUpdatedDate
     builder.add_integer_field("has_code", indexed=True, fast=True)
     builder.add_integer_field("upvotes", indexed=True, fast=True)
     return builder.build()
@@ -55,6 +91,9 @@ class KeywordIndex:
         path.mkdir(parents=True, exist_ok=True)
         self.schema = _schema()
         self.index = tantivy.Index(self.schema, str(path), reuse=True)
+        self._analyzers = {PROSE: _analyzer(stem=True), NAMES: _analyzer(stem=False)}
+        for name, analyzer in self._analyzers.items():
+            self.index.register_tokenizer(name, analyzer)
         self._open_writer = None  # created on the first write, closed by commit()
 
     # ---- writing -----------------------------------------------------------------------
@@ -89,6 +128,12 @@ class KeywordIndex:
         doc.add_integer("doc_id", stored.doc_id)
         doc.add_text("title", clean_text(paper.title))
         doc.add_text("body", clean_text(paper.title) + "\n" + clean_text(paper.abstract))
+        doc.add_text("abstract", clean_text(paper.abstract))
+        for field, text in (("comment", paper.comment), ("journal_ref", paper.journal_ref),
+                            ("report_no", paper.extra.get("report_no"))):
+            if text:
+                doc.add_text(field, clean_text(str(text)))
+        doc.add_text("paper_id", paper.id)
         for author in paper.authors:
             doc.add_text("author", author)
             doc.add_text("author_key", name_key(author))
@@ -96,6 +141,9 @@ class KeywordIndex:
             doc.add_text("category", category)
         doc.add_text("primary", paper.primary_category or "")
         doc.add_integer("day", paper_day(paper))
+        submitted, updated = arxiv_dates(paper)
+        doc.add_integer("submitted", date_key(submitted, stored.doc_id))
+        doc.add_integer("updated", date_key(updated, stored.doc_id))
         doc.add_integer("has_code", 1 if paper.code_links else 0)
         doc.add_integer("upvotes", paper.upvotes)
         return doc
@@ -120,12 +168,33 @@ class KeywordIndex:
         hits, _ = self._run(self._with_filters(tantivy.Query.all_query(), filters), limit)
         return [doc_id for doc_id, _ in hits]
 
+    def tokens(self, field: str, text: str) -> list[str]:
+        """The terms ``text`` makes in ``field``, split as the papers' text was (whole, in a raw field)."""
+        analyzer = _ANALYZERS.get(field)
+        return self._analyzers[analyzer].analyze(text) if analyzer else [text]
+
+    def page(self, query: tantivy.Query, *, order_by: str | None = None, ascending: bool = False,
+             offset: int = 0, limit: int = 10) -> tuple[list[int], int]:
+        """doc_ids of one page of ``query``'s matches, and how many match in all: best BM25 score first,
+        or by the integer fast field ``order_by`` (newest first); ``ascending`` reverses either exactly."""
+        searcher = self.index.searcher()
+        if order_by is not None or not ascending:
+            order = tantivy.Order.Asc if ascending else tantivy.Order.Desc
+            result = searcher.search(query, max(1, limit), count=True, offset=offset, order_by_field=order_by,
+                                     order=order)
+            return _doc_ids(searcher, result)[:limit], result.count
+        # Worst score first: that slice of the best-first order, reversed, so both orders page alike.
+        total = searcher.search(query, 1, count=True).count
+        end = max(0, total - offset)
+        first = max(0, end - limit)
+        if end == first:
+            return [], total
+        return _doc_ids(searcher, searcher.search(query, end - first, count=False, offset=first))[::-1], total
+
     def _run(self, query: tantivy.Query, limit: int) -> tuple[list[tuple[int, float]], int]:
         searcher = self.index.searcher()
         result = searcher.search(query, max(1, limit), count=True)
-        addresses = [address for _, address in result.hits]
-        doc_ids = searcher.fast_field_values("doc_id", addresses) if addresses else []
-        return [(int(d), float(score)) for d, (score, _) in zip(doc_ids, result.hits)], result.count
+        return [(d, float(score)) for d, (score, _) in zip(_doc_ids(searcher, result), result.hits)], result.count
 
     def text_query(self, query: ParsedQuery) -> tantivy.Query | None:
         # Only plain lower-case words reach tantivy's parser, so no input can be a syntax error.
@@ -171,3 +240,7 @@ class KeywordIndex:
             return exact
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, exact), (tantivy.Occur.Should, loose)])
 
+
+def _doc_ids(searcher: tantivy.Searcher, result: tantivy.SearchResult) -> list[int]:
+    addresses = [address for _, address in result.hits]
+    return [int(d) for d in searcher.fast_field_values("doc_id", addresses)] if addresses else []

@@ -99,6 +99,10 @@ class SearchService:
                                    facets=FacetRows.load(directory / "facets.npz"))
             return self._loaded
 
+    def keyword_index(self) -> KeywordIndex:
+        """The current generation's keyword index, for queries of its own (the arXiv API's)."""
+        return self._indexes().keyword
+
     # ---- search ------------------------------------------------------------------------
 
     def search(self, text: str, *, filters: SearchFilters | None = None, sort: str = "relevance",

@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import Select, and_, bindparam, false, func, not_, or_, select
+from sqlalchemy import Select, bindparam, func, select
 
-from paperwire.paper import InvalidPaper, parse_arxiv_id
 from paperwire.store.catalog import Catalog, StoredPaper, name_key, row_to_stored
 from paperwire.store.schema import paper_authors, paper_categories, papers
 
@@ -152,95 +151,3 @@ def papers_submitted_by(
         papers.c.extra["submitted_by"].as_string() == submitter,
     ]
     return _page(catalog, where, _ORDERS[sort], limit, offset)
-
-
-# ---- arXiv-style field queries (ti: au: abs: co: jr: cat: id: all: with AND / OR / ANDNOT) --------
-# The tree comes from paperwire.web.arxiv_query; it is read here by shape only (store imports
-# nothing from web): a node with .op/.left/.right is boolean, one with .start/.end a date
-# range, any other a term with .field and .text.
-
-def _containing(column, text: str):
-    # coalesce: a missing comment must make "ANDNOT co:x" true, not NULL.
-    return func.lower(func.coalesce(column, "")).contains(text.lower(), autoescape=True)
-
-
-def _by_author(text: str):
-    key = name_key(text)
-    column = paper_authors.c.name_key
-    word_match = or_(column == key, column.startswith(key + " ", autoescape=True),
-                     column.endswith(" " + key, autoescape=True), column.contains(f" {key} ", autoescape=True))
-    return papers.c.doc_id.in_(select(paper_authors.c.doc_id).where(word_match))
-
-
-def _by_category(text: str):
-    column = paper_categories.c.category
-    # cat:cs.* or cat:cs* selects a whole archive, as arXiv allows.
-    match = column.startswith(text.rstrip("*").rstrip("."), autoescape=True) if text.endswith("*") else column == text
-    return papers.c.doc_id.in_(select(paper_categories.c.doc_id).where(match))
-
-
-def _by_id(text: str):
-    try:
-        canonical, _version = parse_arxiv_id(text)
-    except InvalidPaper:
-        return papers.c.id == text
-    return papers.c.id == canonical
-
-
-_TERM_CONDITIONS = {
-    "ti": lambda text: _containing(papers.c.title, text),
-    "abs": lambda text: _containing(papers.c.abstract, text),
-    "co": lambda text: _containing(papers.c.comment, text),
-    "jr": lambda text: _containing(papers.c.journal_ref, text),
-    "au": _by_author,
-    "cat": _by_category,
-    "id": _by_id,
-    "rn": lambda text: false(),  # report numbers are not kept in the catalog
-}
-_ALL_FIELDS = ("ti", "abs", "co", "jr", "au", "cat")
-_DATE_COLUMNS = {"submittedDate": func.coalesce(papers.c.published_date, papers.c.listing_date),
-                 "lastUpdatedDate": func.coalesce(papers.c.updated_date, papers.c.published_date, papers.c.listing_date)}
-
-
-def field_query_condition(node):
-    """The SQL condition of a field-query tree."""
-    op = getattr(node, "op", None)
-    if op is not None:
-        left, right = field_query_condition(node.left), field_query_condition(node.right)
-        return {"AND": lambda: and_(left, right), "OR": lambda: or_(left, right),
-                "ANDNOT": lambda: and_(left, not_(right))}[op]()
-    if hasattr(node, "start"):
-        return _DATE_COLUMNS[node.field].between(node.start.date(), node.end.date())
-    if node.field == "all":
-        return or_(*(_TERM_CONDITIONS[f](node.text) for f in _ALL_FIELDS))
-    return _TERM_CONDITIONS[node.field](node.text)
-
-
-def papers_matching(
-    catalog: Catalog,
-    tree,
-    *,
-    ids: list[str] | None = None,
-    sort_by: Literal["submittedDate", "lastUpdatedDate"] = "submittedDate",
-    descending: bool = True,
-    limit: int = 50,
-    offset: int = 0,
-) -> tuple[list[StoredPaper], int]:
-    """Papers matching a field-query tree (None: any), among ``ids`` when given, by date with doc_id ties."""
-    where = [field_query_condition(tree)] if tree is not None else []
-    if ids is not None:
-        where.append(papers.c.id.in_(ids))
-    column = _DATE_COLUMNS[sort_by]
-    order = (column.desc().nulls_last(), papers.c.doc_id.desc()) if descending else (
-        column.asc().nulls_last(), papers.c.doc_id.asc())
-    return _page(catalog, where, order, limit, offset)
-
-
-def doc_ids_matching(catalog: Catalog, tree, *, ids: list[str] | None = None) -> list[int]:
-    """doc_ids of every paper matching the tree, newest submission first (for re-ranking)."""
-    query = select(papers.c.doc_id).where(_LIVE, field_query_condition(tree))
-    if ids is not None:
-        query = query.where(papers.c.id.in_(ids))
-    query = query.order_by(_DATE_COLUMNS["submittedDate"].desc().nulls_last(), papers.c.doc_id.desc())
-    with catalog.engine.connect() as conn:
-        return list(conn.execute(query).scalars())

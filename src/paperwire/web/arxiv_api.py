@@ -5,14 +5,17 @@ Parameters as arXiv's: search_query (ti: au: abs: co: jr: cat: rn: id: all:, AND
 parentheses, submittedDate:[A TO B]), id_list, start, max_results, sortBy
 (relevance | lastUpdatedDate | submittedDate), sortOrder (ascending | descending).
 
-Matching is exact over the catalog (store.browse.papers_matching). ``relevance`` orders the
-matches by the search service's ranking of the query's words, the rest newest first.
-A query that cannot be read answers 400 with one Atom error entry, as arXiv does.
+Queries are answered from the keyword index (search.field_query: arXiv's fields, words and
+phrases): ``relevance`` is the BM25 score of the query's words, the date sorts use the index's date
+fields, and totalResults is the exact count of matches. ``id_list`` alone is read from the catalog,
+in id_list order, as arXiv answers it. A request that cannot be read answers 400 with one Atom
+error entry, as arXiv does; 503 when the search index is not built.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, datetime, time, timezone
 
 from fastapi import APIRouter, Request
@@ -21,11 +24,12 @@ from starlette.responses import Response
 
 from paperwire.config import Settings
 from paperwire.paper import clean_text
-from paperwire.store import browse
+from paperwire.search import IndexMissing
+from paperwire.search.arxiv_query import QueryNode, QuerySyntaxError, arxiv_dates, parse_id_list, parse_search_query
+from paperwire.search.field_query import SORT_FIELDS, field_query
 from paperwire.store.catalog import StoredPaper
-from paperwire.web.api_common import ApiError, JsonErrorRoute, paper_url
-from paperwire.web.arxiv_query import QuerySyntaxError, parse_id_list, parse_search_query, ranking_words
-from paperwire.web.deps import get_catalog, get_search, get_settings
+from paperwire.web.api_common import INDEX_MISSING, ApiError, JsonErrorRoute, paper_url, search_service
+from paperwire.web.deps import get_catalog, get_settings
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ARXIV_NS = "http://arxiv.org/schemas/atom"
@@ -34,9 +38,7 @@ MEDIA_TYPE = "application/atom+xml; charset=utf-8"
 MAX_RESULTS = 2000  # arXiv's page limit
 MAX_START = 30_000  # arXiv serves no further
 DEFAULT_MAX_RESULTS = 10
-RELEVANCE_POOL = 200  # ranked candidates asked of the search service (its page limit); the rest by date
-SORTS = {"relevance", "lastUpdatedDate", "submittedDate"}
-_EPOCH = date(1970, 1, 1)
+_DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII only: "²" and "①" pass str.isdigit() but int() refuses them
 
 
 class AtomErrorRoute(JsonErrorRoute):
@@ -102,10 +104,10 @@ def _add_entry(settings: Settings, feed: etree._Element, stored: StoredPaper) ->
     site_url = paper_url(settings, paper.id)
     versioned = f"{paper.arxiv_id}v{paper.version or 1}" if paper.arxiv_id else None
     entry_url = f"http://arxiv.org/abs/{versioned}" if versioned else site_url
-    published = paper.published_date or paper.listing_date or paper.updated_date or _EPOCH
+    published, updated = arxiv_dates(paper)  # the dates the index matches and sorts by
     entry = _atom(feed, "entry")
     _atom(entry, "id", entry_url)
-    _atom(entry, "updated", _timestamp(paper.updated_date or published))
+    _atom(entry, "updated", _timestamp(updated))
     _atom(entry, "published", _timestamp(published))
     _atom(entry, "title", paper.display_title)
     _atom(entry, "summary", paper.display_abstract)
@@ -130,41 +132,34 @@ def _add_entry(settings: Settings, feed: etree._Element, stored: StoredPaper) ->
 
 
 def _int_param(request: Request, name: str, default: int, maximum: int) -> int:
-    raw = request.query_params.get(name, "")
-    if not raw.strip():
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
         return default
-    if not raw.strip().isdigit() or len(raw) > 9:
-        raise ApiError(400, f"{name} must be a non-negative integer", name)
+    if not _DIGITS.fullmatch(raw):
+        raise ApiError(400, f"{name} must be a non-negative integer written with the digits 0-9", name)
     value = int(raw)
     if value > maximum:
         raise ApiError(400, f"{name} must be at most {maximum}", name)
     return value
 
 
-def _relevance_page(request: Request, tree, ids: list[str] | None, start: int, count: int, ascending: bool):
-    """Matches ranked by the search service's order for the query's words, then newest first
-    (reversed for sortOrder=ascending)."""
+def _by_ids(request: Request, ids: list[str]) -> list[StoredPaper]:
+    """The papers of ``ids`` that the catalog holds, in the order given."""
     catalog = get_catalog(request)
-    matched = browse.doc_ids_matching(catalog, tree, ids=ids)
-    words = ranking_words(tree)
-    service = get_search(request)
-    ranked: list[int] = []
-    # Ranked the same way for every page, so pages never overlap.
-    if words and service is not None:
-        from paperwire.search import IndexMissing  # the service exists, so its package does
+    return [stored for stored in map(catalog.get, ids) if stored is not None and not stored.deleted]
 
-        try:
-            results = service.search(" ".join(words), limit=RELEVANCE_POOL, mode="keyword")
-            ranked = [hit.paper.doc_id for hit in results.hits]
-        except IndexMissing:  # no index yet: matches are still right, only in date order
-            ranked = []
-    matched_set = set(matched)
-    first = [doc for doc in ranked if doc in matched_set]
-    seen = set(first)
-    ordered = first + [doc for doc in matched if doc not in seen]
-    if ascending:
-        ordered.reverse()
-    return catalog.by_doc_ids(ordered[start:start + count]), len(ordered)
+
+def _matching(request: Request, tree: QueryNode, ids: list[str] | None, sort_by: str, ascending: bool,
+              start: int, count: int) -> tuple[list[StoredPaper], int]:
+    """One page of the papers matching ``tree`` (among ``ids``), and how many match in all."""
+    try:
+        index = search_service(request).keyword_index()
+    except IndexMissing:
+        raise ApiError(503, INDEX_MISSING) from None
+    doc_ids, total = index.page(field_query(tree, index, ids), order_by=SORT_FIELDS[sort_by], ascending=ascending,
+                                offset=start, limit=count)
+    # The index follows the catalog at each `paperwire index`: a paper deleted since is not shown.
+    return [stored for stored in get_catalog(request).by_doc_ids(doc_ids) if not stored.deleted], total
 
 
 def _parsed(name: str, parse, text: str):
@@ -184,8 +179,8 @@ def query(request: Request) -> Response:
     count = _int_param(request, "max_results", DEFAULT_MAX_RESULTS, MAX_RESULTS)
     sort_by = params.get("sortBy", "") or "relevance"
     sort_order = params.get("sortOrder", "") or "descending"
-    if sort_by not in SORTS:
-        raise ApiError(400, f"sortBy must be one of {', '.join(sorted(SORTS))}", "sortBy")
+    if sort_by not in SORT_FIELDS:
+        raise ApiError(400, f"sortBy must be one of {', '.join(sorted(SORT_FIELDS))}", "sortBy")
     if sort_order not in ("ascending", "descending"):
         raise ApiError(400, "sortOrder must be ascending or descending", "sortOrder")
     tree = _parsed("search_query", parse_search_query, search_query) if search_query.strip() else None
@@ -194,15 +189,10 @@ def query(request: Request) -> Response:
     if tree is None and ids is None:
         papers, total = [], 0
     elif tree is None:
-        found, _ = browse.papers_matching(get_catalog(request), None, ids=ids, limit=len(ids))
-        by_id = {stored.paper.id: stored for stored in found}
-        in_order = [by_id[i] for i in ids if i in by_id]  # arXiv answers in id_list order
-        papers, total = in_order[start:start + count], len(in_order)
-    elif sort_by == "relevance":
-        papers, total = _relevance_page(request, tree, ids, start, count, sort_order == "ascending")
+        found = _by_ids(request, ids)
+        papers, total = found[start:start + count], len(found)
     else:
-        papers, total = browse.papers_matching(get_catalog(request), tree, ids=ids, sort_by=sort_by,
-                                               descending=sort_order == "descending", limit=count, offset=start)
+        papers, total = _matching(request, tree, ids, sort_by, sort_order == "ascending", start, count)
     feed = _feed_head(settings, request, total=total, start=start, per_page=len(papers))
     for stored in papers:
         _add_entry(settings, feed, stored)

@@ -1,4 +1,5 @@
-"""Parser for arXiv API ``search_query`` strings and ``id_list`` values. Pure: text in, tree out.
+"""arXiv's query language: ``search_query`` and ``id_list`` parsed into a tree, and the dates arXiv
+sorts by. Pure: text in, tree out (search.field_query turns the tree into an index query).
 
 Grammar (arXiv's, with parentheses; AND binds tighter than OR, like Lucene's)::
 
@@ -17,10 +18,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Union
 
-from paperwire.paper import InvalidPaper, parse_arxiv_id
+from paperwire.paper import InvalidPaper, Paper, parse_arxiv_id
 
 TEXT_FIELDS = ("ti", "au", "abs", "co", "jr", "cat", "rn", "id", "all")
 DATE_FIELDS = ("submittedDate", "lastUpdatedDate")
@@ -29,6 +30,7 @@ MAX_QUERY_CHARS = 2000
 MAX_TERMS = 64
 MAX_DEPTH = 16
 MAX_IDS = 500
+EPOCH = date(1970, 1, 1)  # the date shown, and matched, for a paper with no date at all
 
 _TOKEN = re.compile(
     r"""(?P<space>\s+)
@@ -245,11 +247,8 @@ def parse_id_list(text: str) -> list[str]:
     return ids
 
 
-def ranking_words(node: QueryNode) -> list[str]:
-    """The free-text words a relevance ranking should use: ti/abs/co/all terms not under ANDNOT."""
-    if isinstance(node, BoolQuery):
-        left = ranking_words(node.left)
-        return left if node.op == "ANDNOT" else left + [w for w in ranking_words(node.right) if w not in left]
-    if isinstance(node, FieldTerm) and node.field in ("ti", "abs", "co", "all"):
-        return [node.text]
-    return []
+def arxiv_dates(paper: Paper) -> tuple[date, date]:
+    """A Paper's (submittedDate, lastUpdatedDate): version 1's date and the latest version's, from what
+    the catalog knows (the listing day when there is no submission date)."""
+    submitted = paper.published_date or paper.listing_date or paper.updated_date or EPOCH
+    return submitted, paper.updated_date or submitted
