@@ -2,11 +2,12 @@
 
 A field's text is split as the index split the papers' text (KeywordIndex.tokens): one term is a
 term query, several are a phrase (the words in that order, side by side: ``au:del_maestro`` is
-"del maestro" within one author's name); text with no terms at all (punctuation) matches nothing. ``cat`` is an exact category
-(``cat:cs.*`` an archive, ``cat:cs*`` any category so prefixed), ``id`` an exact canonical id,
-``all`` any of the fields. Words and phrases score by BM25; categories, ids, dates and id_list
-only filter (score 0), so ``sortBy=relevance`` ranks by the query's words alone. Built from
-tantivy's query objects, never from query text, so no input is a tantivy syntax error.
+"del maestro" within one author's name); text with no terms at all (punctuation) matches nothing.
+``cat`` is an exact category (``cat:cs.*`` an archive, ``cat:cs*`` any category so prefixed),
+``id`` an exact canonical id, ``all`` any of the fields. Words and phrases score by BM25;
+categories, ids, dates and id_list only filter (score 0), so ``sortBy=relevance`` ranks by the
+query's words alone. Built from tantivy's query objects, never from query text, so no input is a
+tantivy syntax error.
 """
 
 from __future__ import annotations
