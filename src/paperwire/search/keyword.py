@@ -27,6 +27,12 @@ from paperwire.store.catalog import StoredPaper, name_key
 # Title words count twice: once in the body (title + abstract) and once, scaled by this,
 # in the title field. Tuned on SciFact train (docs/benchmarks.md).
 TITLE_BOOST = 0.3
+# A query's words together: papers holding every word score more (by this times their BM25),
+# and more again when its plain words stand within a few words of each other, in order. Chosen
+# on short queries ("embedding dimension"); SciFact train's long claims barely notice (hybrid nDCG@10 0.7303 -> 0.7323).
+ALL_WORDS_BOOST = 2.0
+PROXIMITY_BOOST = 4.0
+PROXIMITY_SLOP = 3
 WRITER_HEAP = 128_000_000
 _EPOCH = date(1970, 1, 1)
 PROSE, NAMES = "prose", "names"  # the two analyzers of text fields; category and paper_id are kept whole
@@ -198,15 +204,25 @@ class KeywordIndex:
 
     def text_query(self, query: ParsedQuery) -> tantivy.Query | None:
         # Only plain lower-case words reach tantivy's parser, so no input can be a syntax error.
-        parts = [w for term in query.terms for w in words(term)]
-        parts += ['"' + " ".join(words(p)) + '"' for p in query.phrases if words(p)]
+        plain = [w for term in query.terms for w in words(term)]
+        parts = plain + ['"' + " ".join(words(p)) + '"' for p in query.phrases if words(p)]
         if not parts:
             return None
         exclusions = [" ".join(words(e)) for e in query.excluded if words(e)]
-        parts += ["-" + (f'"{e}"' if " " in e else e) for e in exclusions]
-        return self.index.parse_query(
-            " ".join(parts), ["title", "body"], field_boosts={"title": TITLE_BOOST}
-        )
+
+        def parse(text: str) -> tantivy.Query:
+            return self.index.parse_query(text, ["title", "body"], field_boosts={"title": TITLE_BOOST})
+
+        # Any word matches (the count of matches); the other clauses only reorder those papers.
+        matching = parse(" ".join(parts + ["-" + (f'"{e}"' if " " in e else e) for e in exclusions]))
+        if len(parts) < 2:
+            return matching
+        clauses = [(tantivy.Occur.Must, matching), (tantivy.Occur.Should, tantivy.Query.boost_query(
+            parse(" ".join("+" + part for part in parts)), ALL_WORDS_BOOST))]
+        if len(plain) > 1:
+            near = parse('"' + " ".join(plain) + f'"~{PROXIMITY_SLOP}')
+            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(near, PROXIMITY_BOOST)))
+        return tantivy.Query.boolean_query(clauses)
 
     def _with_filters(self, query: tantivy.Query, filters: SearchFilters) -> tantivy.Query:
         clauses = [(tantivy.Occur.Must, query)]
