@@ -182,7 +182,7 @@ def test_openapi_documents_the_api(app_client):
     assert schema["components"]["schemas"]["ErrorBody"]["properties"]["parameter"]["description"]
 
 
-def test_live_server_json_api(live_server):
+def test_live_server_json_api(live_server, web_home):
     response = httpx.get(f"{live_server}/api/v1/papers", params={"limit": 2})
     assert response.status_code == 200 and len(response.json()["items"]) == 2
-    assert response.json()["next"].startswith(live_server)
+    assert response.json()["next"].startswith(web_home.base_url)  # the configured address, not the Host

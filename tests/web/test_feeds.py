@@ -71,11 +71,12 @@ def test_bad_feed_requests_answer_400(live_server, path, parameter):
     assert response.status_code == 400 and response.json()["parameter"] == parameter
 
 
-@pytest.mark.parametrize("category", ["<script>", "cs.LG' OR '1'='1", "\u202e🚀", "%01", "a%0Ab"])
+@pytest.mark.parametrize("category", ["<script>", "cs.LG' OR '1'='1", "\u202e🚀", "a%0Ab"])
 def test_hostile_category_feed_is_valid_and_empty(live_server, category):
     _, feed = _parse(live_server, f"/feeds/category/{category}.rss")
     assert feed.entries == []
-    assert httpx.get(f"{live_server}/feeds/category/%00.atom").status_code == 400
+    for control in ("%00", "%01"):  # control characters are refused, as in every parameter
+        assert httpx.get(f"{live_server}/feeds/category/{control}.atom").status_code == 400
 
 
 def test_feed_links_for_pages():

@@ -305,7 +305,7 @@ def test_an_expired_page_is_served_at_once_and_refreshed_behind(app_client, web_
     first = app_client.get(url)
     cache = web_app.state.page_cache
     page, _ = cache.lookup(key)
-    cache._entries[key] = (cache._clock() - cache.max_age_s - 1, page)  # age it past fresh
+    cache._entries[key] = cache._entries[key]._replace(stored_at=cache._clock() - cache.max_age_s - 1)  # past fresh
     again = app_client.get(url)
     assert again.status_code == 200 and again.text == first.text
     deadline = time.monotonic() + 10

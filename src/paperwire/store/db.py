@@ -14,6 +14,15 @@ from sqlalchemy.engine import make_url
 
 # orjson: several times faster than the stdlib json SQLAlchemy uses by default.
 _JSON_CODEC = {"json_serializer": lambda value: orjson.dumps(value).decode(), "json_deserializer": orjson.loads}
+# A web worker runs its handlers on anyio's 40 threads, each holding at most one connection at
+# a time: 40 connections never make a handler wait (PostgreSQL keeps 8 open when idle). A wait
+# past POOL_TIMEOUT_S, or a SQLite file locked past BUSY_TIMEOUT_S, is answered 503 by the web.
+POOL_SIZE, POOL_OVERFLOW, POOL_TIMEOUT_S = 8, 32, 10.0
+BUSY_TIMEOUT_S = 30.0
+
+
+def _pool() -> dict:
+    return {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, "pool_timeout": POOL_TIMEOUT_S}
 
 
 class CatalogError(RuntimeError):
@@ -31,10 +40,11 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": 30}, **_JSON_CODEC)
+        pool = _pool() if parsed.database and parsed.database != ":memory:" else {}  # in-memory: its own kind
+        engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S}, **pool, **_JSON_CODEC)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(parsed, pool_pre_ping=True, **_JSON_CODEC)
+    return create_engine(parsed, pool_pre_ping=True, **_pool(), **_JSON_CODEC)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timezone
-from typing import Callable
+from typing import Annotated, Callable
 from urllib.parse import quote
 
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -24,10 +25,15 @@ from paperwire.config import Settings
 from paperwire.paper import Paper
 from paperwire.store.catalog import StoredPaper
 from paperwire.web.deps import get_catalog, get_search
+from paperwire.web.overload import BUSY_MESSAGE, OVERLOAD_ERRORS, RETRY_AFTER, is_overload
 from paperwire.web.periods import BadDate, Period, parse_day, period_for
 
 MAX_QUERY_CHARS = 500  # longer search text is never a real query; refuse it before any work
+MAX_CATEGORY_CHARS = 64
+MAX_NAME_CHARS = 200  # an author's name, a paper id
 MAX_OFFSET = 10_000  # deeper pages are not worth a query
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab, newline and CR are whitespace
+_ASCII_DIGITS = re.compile(r"[0-9]{1,18}")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _GITHUB = re.compile(r"^https?://(?:www\.)?github\.com/[^/]+/[^/]+", re.IGNORECASE)
@@ -56,7 +62,8 @@ class ErrorBody(BaseModel):
 ERROR_RESPONSES = {
     400: {"model": ErrorBody, "description": "A parameter cannot be used as given."},
     404: {"model": ErrorBody, "description": "No such paper."},
-    503: {"model": ErrorBody, "description": "Search is not available (index not built yet)."},
+    503: {"model": ErrorBody, "description": "Search is not available (index not built yet), or the server is "
+                                            "busy: try again after the seconds in Retry-After."},
     "4XX": {"model": ErrorBody, "description": "Any other client error."},
 }
 
@@ -75,7 +82,7 @@ def _from_validation(exc: RequestValidationError) -> ApiError:
 
 
 class JsonErrorRoute(APIRoute):
-    """A route whose errors (ApiError, parameter validation) become ``error_response``."""
+    """A route whose errors (ApiError, parameter validation, overload) become ``error_response``."""
 
     @staticmethod
     def error_response(request: Request, error: ApiError) -> Response:
@@ -93,16 +100,35 @@ class JsonErrorRoute(APIRoute):
                 return render(request, _from_validation(exc))
             except ApiError as exc:
                 return render(request, exc)
+            except OVERLOAD_ERRORS as exc:
+                if not is_overload(exc):
+                    raise
+                response = render(request, ApiError(503, BUSY_MESSAGE))
+                response.headers.update(RETRY_AFTER)
+                return response
 
         return handle
 
 
+def _whole_number(value: object) -> object:
+    # pydantic alone would take "+5", " 5", "1_000" and "5.0"; a count is written 0-9 only.
+    if isinstance(value, str) and not _ASCII_DIGITS.fullmatch(value):
+        raise PydanticCustomError("whole_number", "must be a whole number written with the digits 0-9")
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+"""An int query parameter given as ASCII digits only (no sign, space, underscore or other script's digits)."""
+
+
 def check_text(parameter: str, text: str, limit: int = MAX_QUERY_CHARS) -> str:
-    """``text`` stripped, or 400 when it is longer than ``limit`` or holds a NUL character."""
+    """``text`` stripped, or 400 when it is longer than ``limit`` or holds a control character
+    (NUL and the like: never typed, and not allowed in HTML or XML)."""
     if len(text) > limit:
         raise bad_parameter(parameter, f"longer than {limit} characters")
-    if "\x00" in text:
-        raise bad_parameter(parameter, "contains a NUL character")
+    control = _CONTROL.search(text)
+    if control:
+        raise bad_parameter(parameter, f"contains the control character U+{ord(control.group()):04X}")
     return text.strip()
 
 
@@ -174,7 +200,7 @@ def search_service(request: Request):
 
 def find_paper(request: Request, paper_id: str) -> StoredPaper:
     """The paper of an id (any form Catalog.get reads), or 404."""
-    stored = get_catalog(request).get(check_text("paper_id", paper_id, 200))
+    stored = get_catalog(request).get(check_text("paper_id", paper_id, MAX_NAME_CHARS))
     if stored is None or stored.deleted:
         raise ApiError(404, f"no paper {paper_id[:80]!r}; check the arXiv id or search for its title", "paper_id")
     return stored
@@ -187,9 +213,14 @@ def paper_path(paper_id: str) -> str:
     return f"/papers/{quote(paper_id, safe='/')}"
 
 
+def site_url(settings: Settings, path: str, query: str = "") -> str:
+    """An absolute URL on this site, from the configured base URL: never from the request's Host."""
+    return settings.base_url.rstrip("/") + path + (f"?{query}" if query else "")
+
+
 def paper_url(settings: Settings, paper_id: str) -> str:
     """The paper page's absolute URL, from the configured base URL so it never varies by request."""
-    return settings.base_url.rstrip("/") + paper_path(paper_id)
+    return site_url(settings, paper_path(paper_id))
 
 
 def github_repo(paper: Paper) -> str | None:

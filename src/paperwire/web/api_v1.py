@@ -19,8 +19,11 @@ from paperwire.web import exports
 from paperwire.web.api_common import (
     ERROR_RESPONSES,
     INDEX_MISSING,
+    MAX_CATEGORY_CHARS,
+    MAX_NAME_CHARS,
     ApiError,
     JsonErrorRoute,
+    WholeNumber,
     bad_parameter,
     check_offset,
     check_text,
@@ -28,6 +31,7 @@ from paperwire.web.api_common import (
     parse_date_param,
     requested_period,
     search_service,
+    site_url,
 )
 from paperwire.web.api_v1_models import (
     CategoryList,
@@ -49,16 +53,21 @@ SEARCH_MAX_OFFSET = 1000  # the search service ranks this deep at most (search.s
 TRENDING_WINDOW_DAYS = 30  # as the trending page: papers of the last month of listings
 MAX_LIMIT = 100
 
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
-Offset = Annotated[int, Query(ge=0, description="Position of the first result to return (0-based).")]
-PaperId = Annotated[str, Path(max_length=200, description="arXiv id (with or without version) or paperwire id.",
+Limit = Annotated[WholeNumber, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
+Offset = Annotated[WholeNumber, Query(ge=0, description="Position of the first result to return (0-based).")]
+PaperId = Annotated[str, Path(max_length=MAX_NAME_CHARS,
+                              description="arXiv id (with or without version) or paperwire id.",
                               examples=["2607.01234"])]
 
 
 def page_links(request: Request, total: int, limit: int, offset: int) -> dict:
-    """total/limit/offset and next/previous URLs: this request's URL with another offset."""
+    """total/limit/offset and next/previous URLs: this request's path and query with another offset,
+    on the configured base URL."""
+    settings = get_settings(request)
+
     def at(position: int) -> str:
-        return str(request.url.include_query_params(offset=position, limit=limit))
+        query = request.url.include_query_params(offset=position, limit=limit).query
+        return site_url(settings, request.url.path, query)
 
     return {
         "total": total, "limit": limit, "offset": offset,
@@ -82,7 +91,8 @@ def papers_of_period(
     week: Annotated[str | None, Query(description="ISO week YYYY-Www.", examples=["2026-W27"])] = None,
     month: Annotated[str | None, Query(description="Month YYYY-MM.", examples=["2026-07"])] = None,
     sort: Annotated[Literal["upvotes", "newest", "trending"], Query(description="Order of the papers.")] = "upvotes",
-    category: Annotated[str | None, Query(max_length=64, description="Only this arXiv category.")] = None,
+    category: Annotated[str | None, Query(max_length=MAX_CATEGORY_CHARS,
+                                          description="Only this arXiv category.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ):
@@ -126,7 +136,7 @@ def categories(request: Request):
 @router.get("/categories/{category}/papers", response_model=PaperPage, summary="Papers in a category, newest first")
 def category_papers(
     request: Request,
-    category: Annotated[str, Path(max_length=64, description="arXiv category.", examples=["cs.CL"])],
+    category: Annotated[str, Path(max_length=MAX_CATEGORY_CHARS, description="arXiv category.", examples=["cs.CL"])],
     limit: Limit = 30,
     offset: Offset = 0,
 ):
@@ -138,7 +148,7 @@ def category_papers(
 @router.get("/authors/{name}/papers", response_model=PaperPage, summary="Papers by an author, newest first")
 def author_papers(
     request: Request,
-    name: Annotated[str, Path(max_length=200, description="Author name; case and accents are ignored.",
+    name: Annotated[str, Path(max_length=MAX_NAME_CHARS, description="Author name; case and accents are ignored.",
                               examples=["Kaiming He"])],
     limit: Limit = 30,
     offset: Offset = 0,
@@ -173,8 +183,8 @@ class SearchQuery:
             raise bad_parameter("q", "empty query; give some words to search for")
         if len(category) > 20 or len(author) > 20:
             raise bad_parameter("category" if len(category) > 20 else "author", "at most 20 values")
-        self.categories = tuple(check_text("category", c, 64) for c in category if c.strip())
-        self.authors = tuple(check_text("author", a, 200) for a in author if a.strip())
+        self.categories = tuple(check_text("category", c, MAX_CATEGORY_CHARS) for c in category if c.strip())
+        self.authors = tuple(check_text("author", a, MAX_NAME_CHARS) for a in author if a.strip())
         self.primary_only = primary_only
         self.since = parse_date_param("since", since)
         self.until = parse_date_param("until", until)
@@ -221,7 +231,7 @@ def search_export(request: Request, query: Annotated[SearchQuery, Depends()],
 # ---- one paper (declared after the longer /papers/{id}/... routes that share its prefix) ---
 
 @router.get("/papers/{paper_id:path}/similar", response_model=SimilarOut, summary="Papers similar to one paper")
-def similar(request: Request, paper_id: PaperId, limit: Annotated[int, Query(ge=1, le=50)] = 10):
+def similar(request: Request, paper_id: PaperId, limit: Annotated[WholeNumber, Query(ge=1, le=50)] = 10):
     stored = find_paper(request, paper_id)
     service = search_service(request)
     from paperwire.search import IndexMissing

@@ -12,27 +12,34 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.middleware.gzip import GZipMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperwire.config import Settings, load_settings
 from paperwire.search import SearchService
 from paperwire.store import open_catalog
-from paperwire.web import api_v1, arxiv_api, exports, feeds, hf_api, pages
+from paperwire.web import api_docs, api_v1, arxiv_api, exports, feeds, hf_api, pages
+from paperwire.web.api_common import ApiError
 from paperwire.web.cache import TTLCache
+from paperwire.web.canonical_host import CanonicalHostMiddleware
+from paperwire.web.content_encoding import NegotiatedGZipMiddleware
+from paperwire.web.head_requests import HeadAsGetMiddleware
+from paperwire.web.overload import BUSY_MESSAGE, OVERLOAD_ERRORS, RETRY_AFTER, is_overload
+from paperwire.web.security_headers import SecurityHeadersMiddleware
 from paperwire.web.templating import STATIC_DIR, make_environment, page_response, render_page
 
 log = logging.getLogger(__name__)
 
 # The API routers go before the pages, so /papers/{id:path} cannot shadow a more
 # specific route of theirs (/papers/{id}.bib).
-API_ROUTERS = (api_v1.router, hf_api.router, arxiv_api.router, feeds.router, exports.router)
+API_ROUTERS = (api_v1.router, hf_api.router, arxiv_api.router, feeds.router, exports.router, api_docs.router)
 STATIC_MAX_AGE_S = 365 * 24 * 3600  # static URLs carry a content hash (?v=...)
 PAGE_CACHE_AGE_S = 30.0
 PAGE_STALE_S = 300.0  # an expired page is served for this long while it is re-rendered
-PAGE_CACHE_ENTRIES = 300  # ~30 MB per worker at most (a page and its gzip)
+PAGE_CACHE_BYTES = 32 * 1024 * 1024  # per worker: pages, their gzip and their URLs
+PAGE_CACHE_ENTRIES = 4096
 VALUE_CACHE_AGE_S = 300.0
 
 
@@ -55,19 +62,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         catalog.engine.dispose()
 
-    app = FastAPI(title=settings.site_name, lifespan=lifespan, docs_url="/api/docs", redoc_url=None,
+    app = FastAPI(title=settings.site_name, lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json")
     app.state.settings = settings
     app.state.catalog = catalog
     app.state.search = SearchService(settings, catalog)
     app.state.templates = make_environment(settings)
     app.state.page_cache = TTLCache(max_entries=PAGE_CACHE_ENTRIES, max_age_s=PAGE_CACHE_AGE_S,
-                                    max_stale_s=PAGE_STALE_S)
+                                    max_stale_s=PAGE_STALE_S, max_bytes=PAGE_CACHE_BYTES)
     app.state.value_cache = TTLCache(max_entries=64, max_age_s=VALUE_CACHE_AGE_S)
     app.state.page_renders = {}  # URL -> the render in progress, awaited by its other readers
     app.state.page_refreshes = set()  # background re-renders of stale pages
 
-    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
+    # Added innermost first: a HEAD is a GET to all of them, and every answer, a 500 too,
+    # leaves with the security headers.
+    app.add_middleware(NegotiatedGZipMiddleware, minimum_size=1000, compresslevel=5)
+    app.add_middleware(LastResortErrors)
+    app.add_middleware(CanonicalHostMiddleware, base_url=settings.base_url)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HeadAsGetMiddleware)
+    app.mount(api_docs.ASSETS_PATH, CachedStaticFiles(directory=api_docs.ASSETS_DIR), name="swagger-ui")
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
     for router in API_ROUTERS:
         app.include_router(router)
@@ -81,12 +95,14 @@ def _wants_page(request: Request) -> bool:
     return not request.url.path.startswith(("/api/", "/feeds/")) and "json" not in request.headers.get("accept", "")
 
 
-def _error_page(request: Request, status: int, message: str) -> Response:
+def _error_page(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
     headings = {400: "That request is not quite right", 404: "Not found", 503: "Not available right now"}
     page = render_page(request, "error.html", {
         "title": headings.get(status, "Something went wrong"), "status": status, "message": message, "feeds": [],
     }, status=status)
-    return page_response(request, page, cacheable=False)
+    response = page_response(request, page, cacheable=False)
+    response.headers.update(headers or {})
+    return response
 
 
 def add_error_pages(app: FastAPI) -> None:
@@ -94,6 +110,10 @@ def add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(pages.PageError)
     async def page_error(request: Request, exc: pages.PageError) -> Response:
+        return _error_page(request, exc.status, exc.message)
+
+    @app.exception_handler(ApiError)  # a page checking its parameters as the APIs do
+    async def page_parameter_error(request: Request, exc: ApiError) -> Response:
         return _error_page(request, exc.status, exc.message)
 
     @app.exception_handler(StarletteHTTPException)
@@ -110,9 +130,48 @@ def add_error_pages(app: FastAPI) -> None:
         fields = ", ".join(str(e["loc"][-1]) for e in exc.errors())
         return _error_page(request, 400, f"These parameters cannot be read: {fields}.")
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("error serving %s", request.url.path)
+    async def busy(request: Request, exc: Exception) -> Response:
+        if not is_overload(exc):
+            raise exc  # a real failure: LastResortErrors answers it
         if not _wants_page(request):
-            return Response('{"detail":"internal error"}', status_code=500, media_type="application/json")
-        return _error_page(request, 500, "Something broke on our side. It has been logged; please try again later.")
+            return JSONResponse({"error": BUSY_MESSAGE, "parameter": None}, status_code=503, headers=RETRY_AFTER)
+        return _error_page(request, 503, f"The site is busy: {BUSY_MESSAGE}.", headers=RETRY_AFTER)
+
+    for error in OVERLOAD_ERRORS:  # the API routes answer these themselves (api_common.JsonErrorRoute)
+        app.add_exception_handler(error, busy)
+
+
+def _internal_error(request: Request) -> Response:
+    if not _wants_page(request):
+        return Response('{"detail":"internal error"}', status_code=500, media_type="application/json")
+    return _error_page(request, 500, "Something broke on our side. It has been logged; please try again later.")
+
+
+class LastResortErrors:
+    """An exception no handler took: logged once, with its path, and answered 500.
+
+    A FastAPI handler for Exception would run inside Starlette's ServerErrorMiddleware, which
+    re-raises after answering so that the server logs the error a second time; nothing
+    is re-raised from here.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched_send)
+        except Exception:
+            log.exception("error serving %s", scope["path"])
+            if not started:  # else the answer is half sent: the server closes the connection
+                await _internal_error(Request(scope))(scope, receive, send)

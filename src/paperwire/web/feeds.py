@@ -25,12 +25,14 @@ from paperwire.paper import clean_text
 from paperwire.store import browse
 from paperwire.store.catalog import StoredPaper
 from paperwire.web.api_common import (
+    MAX_CATEGORY_CHARS,
     JsonErrorRoute,
     bad_parameter,
     check_text,
     day_start,
     paper_url,
     parse_date_param,
+    site_url,
 )
 from paperwire.web.api_v1 import SearchQuery, trending_since
 from paperwire.web.deps import get_catalog, get_settings
@@ -169,8 +171,7 @@ def feed_response(request: Request, format: FeedFormat, info: FeedInfo, papers: 
 
 
 def _feed_url(request: Request, settings: Settings) -> str:
-    query = f"?{request.url.query}" if request.url.query else ""
-    return f"{settings.base_url.rstrip('/')}{quote(request.url.path)}{query}"
+    return site_url(settings, quote(request.url.path), request.url.query)
 
 
 Format = Annotated[FeedFormat, Path(description="rss or atom")]
@@ -200,9 +201,9 @@ def trending_feed(request: Request, format: Format) -> Response:
 
 @router.get("/category/{category}.{format}", summary="New papers in a category, as RSS or Atom")
 def category_feed(request: Request, format: Format,
-                  category: Annotated[str, Path(max_length=64, examples=["cs.CL"])]) -> Response:
+                  category: Annotated[str, Path(max_length=MAX_CATEGORY_CHARS, examples=["cs.CL"])]) -> Response:
     settings = get_settings(request)
-    category = check_text("category", category, 64)
+    category = check_text("category", category, MAX_CATEGORY_CHARS)
     papers, _ = browse.papers_by_category(get_catalog(request), category, limit=FEED_SIZE)
     info = FeedInfo(f"New in {category}", f"The newest papers in {category}.",
                     f"{settings.base_url.rstrip('/')}/categories/{quote(category, safe='')}",

@@ -20,6 +20,7 @@ from paperwire.store.catalog import StoredPaper
 from paperwire.web.api_common import (
     ERROR_RESPONSES,
     JsonErrorRoute,
+    WholeNumber,
     check_offset,
     check_text,
     day_start,
@@ -96,8 +97,8 @@ def daily_papers(
     month: Annotated[str | None, Query(description="Month YYYY-MM.")] = None,
     submitter: Annotated[str | None, Query(max_length=100, description="Only papers this user put on the list.")] = None,
     sort: Annotated[Literal["publishedAt", "trending"], Query(description="publishedAt: newest first.")] = "publishedAt",
-    p: Annotated[int, Query(ge=0, description="Page number, from 0.")] = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Papers per page.")] = 50,
+    p: Annotated[WholeNumber, Query(ge=0, description="Page number, from 0.")] = 0,
+    limit: Annotated[WholeNumber, Query(ge=1, le=MAX_LIMIT, description="Papers per page.")] = 50,
 ) -> list[dict]:
     period = requested_period(date, week, month)
     start, end = (period.start, period.end) if period else EVERY_DAY
@@ -115,7 +116,7 @@ def daily_papers(
 def search_papers(
     request: Request,
     q: Annotated[str, Query(description="Search text; empty lists the newest papers.")] = "",
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Papers to return.")] = 50,
+    limit: Annotated[WholeNumber, Query(ge=1, le=MAX_LIMIT, description="Papers to return.")] = 50,
 ) -> list[dict]:
     if not check_text("q", q):
         papers, _ = browse.papers_in_period(get_catalog(request), *EVERY_DAY, sort="newest", limit=limit)

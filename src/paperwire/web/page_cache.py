@@ -69,7 +69,7 @@ async def _render_once(request: Request, key: str, handler, params: dict):
         result = await run_in_threadpool(handler, request, **params)
         if isinstance(result, RenderedPage):
             page = with_gzip(result)
-            request.app.state.page_cache.put(key, page)
+            request.app.state.page_cache.put(key, page, nbytes=page.nbytes + len(key))
             return page
         return result
     finally:

@@ -18,6 +18,8 @@ from paperwire.store import browse
 from paperwire.store.catalog import StoredPaper
 from paperwire.taxonomy import category_name
 from paperwire.web import exports
+from paperwire.web.api_common import MAX_CATEGORY_CHARS, MAX_NAME_CHARS, MAX_OFFSET, WholeNumber, check_text
+from paperwire.web.api_v1 import SEARCH_MAX_OFFSET
 from paperwire.web.periods import PERIOD_KINDS, BadDate, parse_day, period_for
 from paperwire.web.page_cache import cached_page
 from paperwire.web.templating import render_page
@@ -31,7 +33,6 @@ SEARCH_PAGE_SIZE = 20
 SIMILAR_COUNT = 6
 TRENDING_WINDOW_DAYS = 30
 SEARCH_SORTS = {"relevance": "Relevance", "newest": "Newest", "upvotes": "Most upvoted"}
-MAX_PAGE = 1000  # deeper pages are not worth a query
 
 
 class PageError(Exception):
@@ -43,9 +44,11 @@ class PageError(Exception):
         self.message = message
 
 
-def _offset(page: int, size: int) -> int:
-    if not 1 <= page <= MAX_PAGE:
-        raise PageError(400, f"page must be between 1 and {MAX_PAGE}")
+def _offset(page: int, size: int, max_offset: int = MAX_OFFSET) -> int:
+    """The page's first position; pages go as deep as the APIs do (deeper ones are not worth a query)."""
+    last = max_offset // size + 1
+    if not 1 <= page <= last:
+        raise PageError(400, f"page must be between 1 and {last}")
     return (page - 1) * size
 
 
@@ -66,7 +69,7 @@ def _day(text: str, field: str) -> date | None:
 
 @router.get("/")
 @cached_page
-def front(request: Request, date: str = "", period: str = "day", page: int = 1):
+def front(request: Request, date: str = "", period: str = "day", page: WholeNumber = 1):
     """The papers of one day (or the week / month around it), most upvoted first."""
     catalog = request.app.state.catalog
     if period not in PERIOD_KINDS:
@@ -89,7 +92,7 @@ def front(request: Request, date: str = "", period: str = "day", page: int = 1):
 
 @router.get("/trending")
 @cached_page
-def trending(request: Request, page: int = 1):
+def trending(request: Request, page: WholeNumber = 1):
     """Recent papers by trending score."""
     catalog = request.app.state.catalog
     latest = browse.latest_listing_date(catalog)
@@ -114,8 +117,11 @@ def _category_choices(request: Request) -> list[tuple[str, int]]:
 @router.get("/search")
 @cached_page
 def search(request: Request, q: str = "", category: str = "", since: str = "", until: str = "",
-           has_code: bool = False, author: str = "", sort: str = "relevance", page: int = 1):
+           has_code: bool = False, author: str = "", sort: str = "relevance", page: WholeNumber = 1):
     """Search results with highlighted snippets, filters, sort and pages."""
+    q = check_text("q", q)
+    category = check_text("category", category, MAX_CATEGORY_CHARS)
+    author = check_text("author", author, MAX_NAME_CHARS)
     if sort not in SEARCH_SORTS:
         raise PageError(400, f"sort must be one of {', '.join(SEARCH_SORTS)}")
     since_day, until_day = _day(since, "from"), _day(until, "to")
@@ -127,8 +133,8 @@ def search(request: Request, q: str = "", category: str = "", since: str = "", u
         "categories": _category_choices(request), "hits": [], "pager": None, "notice": None,
         "feeds": [(f"Search: {q}", f"/feeds/search.rss?q={quote(q)}")] if q else [], "active": "search",
     }
-    offset = _offset(page, SEARCH_PAGE_SIZE)
-    if not q.strip():
+    offset = _offset(page, SEARCH_PAGE_SIZE, SEARCH_MAX_OFFSET)
+    if not q:
         return render_page(request, "search.html", context)
     service = request.app.state.search
     filters = SearchFilters(
@@ -164,7 +170,7 @@ def _similar(request: Request, stored: StoredPaper) -> list:
 @cached_page
 def paper(request: Request, paper_id: str):
     """One paper: abstract with math, authors, links, similar papers, BibTeX."""
-    stored = request.app.state.catalog.get(paper_id)
+    stored = request.app.state.catalog.get(check_text("paper_id", paper_id, MAX_NAME_CHARS))
     if stored is None or stored.deleted:
         raise PageError(404, f"No paper {paper_id[:80]!r} here. Check the arXiv id, or search for its title.")
     if stored.paper.id != paper_id:  # 2401.00001v2, an arXiv URL...: one canonical address
@@ -188,7 +194,8 @@ def categories(request: Request):
 
 @router.get("/categories/{category}")
 @cached_page
-def category(request: Request, category: str, page: int = 1):
+def category(request: Request, category: str, page: WholeNumber = 1):
+    category = check_text("category", category, MAX_CATEGORY_CHARS)
     papers, total = browse.papers_by_category(
         request.app.state.catalog, category, limit=LIST_PAGE_SIZE, offset=_offset(page, LIST_PAGE_SIZE)
     )
@@ -202,7 +209,8 @@ def category(request: Request, category: str, page: int = 1):
 
 @router.get("/authors/{name:path}")
 @cached_page
-def author(request: Request, name: str, page: int = 1):
+def author(request: Request, name: str, page: WholeNumber = 1):
+    name = check_text("name", name, MAX_NAME_CHARS)
     papers, total = browse.papers_by_author(
         request.app.state.catalog, name, limit=LIST_PAGE_SIZE, offset=_offset(page, LIST_PAGE_SIZE)
     )

@@ -43,8 +43,13 @@ def period_for(day: date, kind: str) -> Period:
         return Period(kind, day, day, day)
     if kind == "week":
         start = day - timedelta(days=day.weekday())
-        return Period(kind, start, start + timedelta(days=6), day)
+        return Period(kind, start, _days_after(start, 6), day)
     if kind == "month":
         last = calendar.monthrange(day.year, day.month)[1]
         return Period(kind, day.replace(day=1), day.replace(day=last), day)
     raise BadDate(f"period must be one of {', '.join(PERIOD_KINDS)}, not {kind[:20]!r}")
+
+
+def _days_after(day: date, days: int) -> date:
+    # The last ISO week of year 9999 ends after date.max: the calendar stops there.
+    return day + timedelta(days=days) if date.max - day >= timedelta(days=days) else date.max

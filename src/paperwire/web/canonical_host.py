@@ -1,0 +1,27 @@
+"""Every request is seen as addressed to ``settings.base_url``, whatever its Host header says.
+
+A client picks the Host header, so any absolute URL built from it (Starlette's trailing-slash
+redirects, ``request.url``, a link in a future e-mail) could point readers at another site.
+This pure ASGI middleware replaces the request's scheme and Host with the base URL's before
+the app sees them; URLs the app writes itself start from ``api_common.site_url``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+
+class CanonicalHostMiddleware:
+    def __init__(self, app: ASGIApp, base_url: str):
+        self.app = app
+        parts = urlsplit(base_url)
+        self.scheme = parts.scheme or "http"
+        self.host = parts.netloc.encode("idna")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = [(name, value) for name, value in scope["headers"] if name != b"host"]
+            scope = dict(scope, scheme=self.scheme, headers=[(b"host", self.host), *headers])
+        await self.app(scope, receive, send)
