@@ -13,10 +13,12 @@ APP_FACTORY = "paperwire.web.app:create_app"
 def run_server(home, host: str, port: int, workers: int, log_level: str) -> None:
     import uvicorn
 
+    from paperwire.web.http_limits import HeadLimitedHttpToolsProtocol
+
     # Each worker process builds its own app from the home named in the environment.
     os.environ["PAPERWIRE_HOME"] = str(home)
     uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level=log_level,
-                proxy_headers=True, server_header=False)
+                proxy_headers=True, server_header=False, http=HeadLimitedHttpToolsProtocol)
 
 
 def server_options(default_workers: int):
