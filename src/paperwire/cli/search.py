@@ -141,22 +141,25 @@ def register(main: click.Group) -> None:
     @eval_group.command("beir")
     @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
     @click.option("--split", default="test", show_default=True, help="Which qrels/<split>.tsv to score against.")
-    @click.option("--embedding-cache", type=click.Path(dir_okay=False, path_type=Path),
-                  help="Keep the corpus's embeddings in this file, so the next run need not re-embed.")
-    @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-    def eval_beir(directory: Path, split: str, embedding_cache: Path | None, as_json: bool) -> None:
+    @click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path),
+                  help="Keep the corpus's catalog and vectors here, so the next run embeds nothing "
+                       "(indexes are rebuilt each run, from the current code).")
+    @click.option("--json", "as_json", is_flag=True, help="Print as JSON (progress still goes to stderr).")
+    def eval_beir(directory: Path, split: str, work_dir: Path | None, as_json: bool) -> None:
         """nDCG@10 and recall@100 of keyword, semantic and hybrid search on a BEIR dataset.
 
-        Builds its own temporary catalog and indexes; yours are not touched.
+        Builds its own catalog and indexes (temporary, or in --work-dir); yours are not touched.
+        Embedding SciFact's 5,183 abstracts takes minutes on a CPU, once per work directory.
 
         \b
-        Example:
+        Examples:
           paperwire eval beir ../shared/eval/scifact --split train --json
+          paperwire eval beir ../shared/eval/scifact --split train --work-dir /tmp/scifact
         """
         from paperwire.search.beir import BeirError, evaluate
 
         try:
-            figures = evaluate(directory, split, embedding_cache=embedding_cache, progress=not as_json)
+            figures = evaluate(directory, split, work_dir=work_dir)
         except BeirError as exc:
             raise click.ClickException(str(exc)) from None
         if as_json:
