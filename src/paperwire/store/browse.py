@@ -10,20 +10,25 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 
 from paperwire.store.catalog import Catalog, StoredPaper, name_key, row_to_stored
+from paperwire.store.people_schema import submissions
 from paperwire.store.schema import paper_authors, paper_categories, papers
 
 PeriodSort = Literal["upvotes", "newest", "trending"]
 PERIOD_SORTS: tuple[str, ...] = ("upvotes", "newest", "trending")
+# Which papers a period holds: those listed in it, plus those members submitted to its daily
+# lists (the front page's "listing" setting), or the submitted ones only ("submissions").
+Featured = Literal["listed", "listing", "submissions"]
 
 _LIVE = papers.c.deleted.is_(False)
 # Ties broken by doc_id so pages never overlap or skip a paper.
 _ORDERS = {
-    "upvotes": (papers.c.upvotes.desc(), papers.c.trending_score.desc(), papers.c.doc_id.desc()),
+    # This site's votes first, then the count an imported source carries (Hugging Face).
+    "upvotes": (papers.c.votes.desc(), papers.c.upvotes.desc(), papers.c.trending_score.desc(),
+                papers.c.doc_id.desc()),
     "newest": (papers.c.listing_date.desc(), papers.c.doc_id.desc()),
-    # trending_score is 0 until the ranking issue fills it: then this is plain recency.
     "trending": (papers.c.trending_score.desc(), papers.c.listing_date.desc(), papers.c.doc_id.desc()),
 }
 
@@ -62,13 +67,24 @@ def papers_in_period(
     *,
     sort: PeriodSort = "upvotes",
     category: str | None = None,
+    featured: Featured = "listed",
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[StoredPaper], int]:
-    """Papers listed from ``start`` to ``end`` (both included), most upvoted first by default."""
+    """Papers listed from ``start`` to ``end`` (both included), most upvoted first by default.
+
+    ``featured``: "listed" those listed in the period; "listing" those and the papers members
+    submitted to the period's daily lists; "submissions" the submitted ones only.
+    """
     if sort not in _ORDERS:
         raise ValueError(f"sort must be one of {', '.join(PERIOD_SORTS)}, not {sort!r}")
-    where = [papers.c.listing_date >= start, papers.c.listing_date <= end]
+    listed = and_(papers.c.listing_date >= start, papers.c.listing_date <= end)
+    submitted = papers.c.doc_id.in_(select(submissions.c.doc_id).where(
+        submissions.c.day >= start, submissions.c.day <= end, submissions.c.removed_at.is_(None)))
+    choices = {"listed": listed, "listing": or_(listed, submitted), "submissions": submitted}
+    if featured not in choices:
+        raise ValueError(f"featured must be one of {', '.join(choices)}, not {featured!r}")
+    where = [choices[featured]]
     if category:
         where.append(_in_category(category))
     return _page(catalog, where, _ORDERS[sort], limit, offset)
