@@ -1,11 +1,18 @@
 """`paperwire import`: files of any format into the catalog, safely and repeatably."""
 
 import gzip
+import os
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import Engine, event
 
 from paperwire import importer
 from paperwire.cli import main
@@ -112,7 +119,7 @@ def test_home_may_be_given_before_or_after_the_command(tmp_path, small_sample_fi
     runner.invoke(main, ["import", "-q", str(small_sample_file), "--home", str(tmp_path / "a")])
     assert "papers: 200" in runner.invoke(main, ["--home", str(tmp_path / "a"), "stats"]).output
     assert "papers: 200" in runner.invoke(main, ["stats", "--home", str(tmp_path / "a")]).output
-    assert "papers: 0" in runner.invoke(main, ["stats", "--home", str(tmp_path / "b")]).output
+    assert "no catalog in" in runner.invoke(main, ["stats", "--home", str(tmp_path / "b")]).output
 
 
 def test_a_first_record_near_the_size_limit_is_still_recognised(settings, tmp_path, sample_lines):
@@ -147,3 +154,100 @@ def test_an_unreadable_file_is_named_once_in_the_error_and_in_stats(settings, tm
     assert f"{path}: {path}" not in result.output
     stats = run_cli(settings, "stats").output
     assert f"{path}: the input is empty" in stats and f"{path}: {path}" not in stats
+
+
+@contextmanager
+def database_full_at(pages: int):
+    """SQLite connections opened within may grow their database to ``pages`` pages and no more.
+
+    Past that SQLite fails writes with SQLITE_FULL ("database or disk is full"), the very
+    error a full disk gives, through the same driver, engine and catalog code.
+    """
+    def cap(dbapi_connection, _record):
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    event.listen(Engine, "connect", cap)
+    try:
+        yield
+    finally:
+        event.remove(Engine, "connect", cap)
+
+
+def pages_of(catalog: Catalog) -> int:
+    with catalog.engine.connect() as conn:
+        return conn.exec_driver_sql("PRAGMA page_count").scalar()
+
+
+def test_a_full_disk_stops_the_import_in_one_line_with_true_counts(settings, catalog, small_sample_file,
+                                                                   monkeypatch):
+    monkeypatch.setattr(importer, "BATCH_SIZE", 50)
+    with database_full_at(pages_of(catalog) + 70):  # room for about half of the 200 papers
+        result = CliRunner().invoke(main, ["--home", str(settings.home), "import", "-q",
+                                               str(small_sample_file)])
+        stats = run_cli(settings, "stats")
+    assert result.exit_code == 2
+    assert f"could not finish: no space left on {settings.home}" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    stored = catalog.count()
+    assert 0 < stored < 200
+    assert f"added {stored}," in result.stdout
+    [run] = catalog.stats()["runs"]
+    assert (run["status"], run["added"]) == ("failed", stored)
+    assert stats.exit_code == 0 and f"added {stored}," in stats.output  # reading still works
+
+    # Once there is room again, the same command completes the import.
+    rerun = run_cli(settings, "import", "-q", str(small_sample_file))
+    assert rerun.exit_code == 0 and f"added {200 - stored}, updated 0, unchanged {stored}" in rerun.output
+
+
+PAPERWIRE = Path(sys.executable).with_name("paperwire")  # the installed command
+
+
+@contextmanager
+def import_waiting_for_more(settings, catalog: Catalog, tmp_path, lines: list[bytes]):
+    """A real `paperwire import` process, its run started, that has read ``lines`` from a pipe
+    and waits for more."""
+    pipe = tmp_path / "papers.jsonl"
+    os.mkfifo(pipe)
+    process = subprocess.Popen([PAPERWIRE, "--home", str(settings.home), "import", "-q", str(pipe)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    try:
+        writer = None
+        while writer is None:  # the pipe opens for writing once the import opens it for reading
+            assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+            try:
+                writer = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:
+                time.sleep(0.05)
+        os.set_blocking(writer, True)
+        os.write(writer, b"".join(lines))
+        while not any(run["status"] == "running" for run in catalog.stats()["runs"]):
+            assert time.monotonic() < deadline, "the import never started its run"
+            time.sleep(0.05)
+        yield process
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+        if writer is not None:
+            os.close(writer)
+
+
+def test_sigterm_stops_an_import_as_ctrl_c_does_and_records_it_interrupted(settings, catalog, tmp_path,
+                                                                            sample_lines):
+    with import_waiting_for_more(settings, catalog, tmp_path, sample_lines[:100]) as process:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert "interrupted: every batch committed so far is kept" in stderr and "Traceback" not in stderr
+    assert catalog.stats()["runs"][0]["status"] == "interrupted"
+
+
+def test_an_import_killed_outright_shows_as_interrupted_at_the_next_start(settings, catalog, tmp_path,
+                                                                          sample_lines):
+    with import_waiting_for_more(settings, catalog, tmp_path, sample_lines[:100]) as process:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+    with catalog.engine.connect() as conn:  # the killed process could record nothing
+        assert conn.exec_driver_sql("SELECT status FROM import_runs").scalar() == "running"
+    assert "#1 interrupted" in run_cli(settings, "stats").output

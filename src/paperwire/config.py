@@ -82,6 +82,9 @@ def load_settings(home: str | Path | None = None, environ: dict[str, str] | None
     """Settings for ``home`` (default ``$PAPERWIRE_HOME`` or ``~/.paperwire``)."""
     environ = os.environ if environ is None else environ
     home_path = Path(home) if home else Path(environ.get(f"{ENV_PREFIX}HOME") or default_home())
+    if home_path.exists() and not home_path.is_dir():
+        raise ConfigError(f"home {home_path} is a file, not a directory: give --home (or PAPERWIRE_HOME) "
+                          f"the directory for the catalog, its indexes and {CONFIG_FILE}")
     values: dict[str, object] = {}
     config_path = home_path / CONFIG_FILE
     if config_path.is_file():
@@ -89,6 +92,8 @@ def load_settings(home: str | Path | None = None, environ: dict[str, str] | None
             values.update(tomllib.loads(config_path.read_text(encoding="utf-8")))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{config_path}: {exc}") from None
+        except OSError as exc:
+            raise ConfigError(f"cannot read {config_path}: {exc.strerror}") from None
     fields = {f.name: f for f in dataclasses.fields(Settings) if f.name != "home"}
     unknown = sorted(set(values) - set(fields))
     if unknown:

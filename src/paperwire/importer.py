@@ -19,6 +19,7 @@ from tqdm import tqdm
 from paperwire import sources
 from paperwire.paper import BadRecord, DeletedRecord, Paper
 from paperwire.store import BatchResult, Catalog
+from paperwire.store.db import CatalogFull
 
 BATCH_SIZE = 10_000  # papers per transaction: larger batches rewrite shared index pages less often
 GZIP_MAGIC = b"\x1f\x8b"
@@ -31,6 +32,7 @@ class ImportReport:
     read: int = 0
     result: BatchResult = field(default_factory=BatchResult)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
+    fatal: str | None = None  # why it stopped before the end of its input (e.g. no space left)
 
     @property
     def changed(self) -> bool:
@@ -43,13 +45,11 @@ class ImportReport:
 
 
 def open_input(path: Path) -> BinaryIO:
-    """A buffered binary stream of ``path``, gunzipped if it is gzip (by content, not name)."""
-    raw = open(path, "rb")
-    if raw.read(2) == GZIP_MAGIC:
-        raw.seek(0)
-        return io.BufferedReader(gzip.GzipFile(fileobj=raw, mode="rb"), buffer_size=sources.SNIFF_BYTES)
-    raw.seek(0)
-    return io.BufferedReader(raw, buffer_size=sources.SNIFF_BYTES)
+    """A buffered binary stream of ``path`` (a file or a pipe), gunzipped if it is gzip (by content, not name)."""
+    stream = io.BufferedReader(open(path, "rb", buffering=0), buffer_size=sources.SNIFF_BYTES)
+    if stream.peek(len(GZIP_MAGIC))[:len(GZIP_MAGIC)] == GZIP_MAGIC:
+        return io.BufferedReader(gzip.GzipFile(fileobj=stream, mode="rb"), buffer_size=sources.SNIFF_BYTES)
+    return stream
 
 
 def import_stream(catalog: Catalog, stream: BinaryIO, origin: str, format_name: str | None = None,
@@ -70,11 +70,20 @@ def import_stream(catalog: Catalog, stream: BinaryIO, origin: str, format_name: 
                  else f"cannot read past record {report.read}: {exc}")
         report.errors.append(error)
         catalog.record_progress(run_id, report.result, report.read, [error])
+    except CatalogFull as exc:
+        # Nothing more fits: stop, keeping (and counting) what was committed.
+        report.result.add(exc.stored)
+        report.fatal = str(exc)
     except KeyboardInterrupt:
         status = "interrupted"
         raise
     finally:
-        catalog.record_progress(run_id, report.result, report.read, [], status=status, format_name=report.format)
+        try:
+            catalog.record_progress(run_id, report.result, report.read, [], status=status,
+                                    format_name=report.format)
+        except CatalogFull as exc:
+            # The run keeps the counts of its last recorded batch, which are true.
+            report.fatal = report.fatal or str(exc)
     return report
 
 
@@ -113,7 +122,7 @@ def _batches(items: Iterable, report: ImportReport) -> Iterator[tuple[list, list
 
 def import_files(catalog: Catalog, paths: Iterable[Path], format_name: str | None = None,
                  progress: bool = True) -> list[ImportReport]:
-    """Import each file in turn, with a progress bar over the bytes read."""
+    """Import each file in turn, with a progress bar over the bytes read; stop at one that could not finish."""
     paths = list(paths)
     total = sum(os.path.getsize(p) for p in paths)
     reports = []
@@ -121,16 +130,19 @@ def import_files(catalog: Catalog, paths: Iterable[Path], format_name: str | Non
         for path in paths:
             with open_input(path) as stream:
                 raw = _raw_file(stream)
-                start = raw.tell()
+                start = raw.tell() if raw.seekable() else 0
 
                 def advance(raw=raw) -> None:
                     nonlocal start
-                    position = raw.tell()
-                    bar.update(position - start)
-                    start = position
+                    if raw.seekable():  # a pipe has no position to show
+                        position = raw.tell()
+                        bar.update(position - start)
+                        start = position
 
                 reports.append(import_stream(catalog, stream, str(path), format_name, on_progress=advance))
                 advance()
+            if reports[-1].fatal:  # the next files would stop the same way
+                break
     return reports
 
 

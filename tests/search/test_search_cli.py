@@ -31,6 +31,6 @@ def test_similar_with_an_unknown_id_says_what_is_wrong(search_index):
     assert result.exit_code != 0 and "no paper" in result.output
 
 
-def test_search_before_indexing_tells_the_user_to_index(tmp_path):
-    result = run(tmp_path / "home", "search", "anything")
+def test_search_before_indexing_tells_the_user_to_index(settings, catalog):
+    result = run(settings.home, "search", "anything")
     assert result.exit_code != 0 and "paperwire index" in result.output

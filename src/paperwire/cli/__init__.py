@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from paperwire import sources
 from paperwire.config import ConfigError, Settings, load_settings
 from paperwire.store import Catalog, CatalogError, open_catalog
+from paperwire.store.db import catalog_exists, out_of_space, shown
+
+AGAIN = "free some space there, then run the command again"
 
 
 class AppContext:
@@ -29,10 +37,54 @@ class AppContext:
 
     @functools.cached_property
     def catalog(self) -> Catalog:
+        """The catalog, created where there is none yet: for the commands that bring papers in."""
         try:
             return open_catalog(self.settings.catalog_url)
         except CatalogError as exc:
             raise click.ClickException(str(exc)) from None
+
+    @functools.cached_property
+    def existing_catalog(self) -> Catalog:
+        """The catalog, refused where there is none: reading a mistyped home must not make an empty one."""
+        url = self.settings.catalog_url
+        try:
+            exists = catalog_exists(url)
+        except CatalogError as exc:
+            raise click.ClickException(str(exc)) from None
+        if not exists:
+            where = f"{self.settings.home} (no catalog.db there)" if not self.settings.database_url else shown(url)
+            raise click.ClickException(
+                f"no catalog in {where}: make one with `paperwire --home {self.settings.home} import FILE...` "
+                f"(any supported format), or run `make demo` for the bundled sample in demo-home")
+        return self.catalog
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that a command stops as on Ctrl-C (runs recorded as interrupted)."""
+
+    signal_number = signal.SIGTERM
+
+
+@contextmanager
+def sigterm_interrupts():
+    """Within: SIGTERM raises :class:`Terminated`; the previous handler is back on leaving."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+
+    def terminate(_signum, _frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def interrupted_status(exc: KeyboardInterrupt) -> int:
+    """The exit status a shell gives a program killed by the signal: 130 for Ctrl-C, 143 for SIGTERM."""
+    return 128 + getattr(exc, "signal_number", signal.SIGINT)
 
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -53,13 +105,30 @@ def _accept_home(cmd: click.Command) -> None:
 
 
 class PaperwireGroup(click.Group):
-    """A group whose every subcommand also takes --home, so it may follow the command name."""
+    """A group whose every subcommand also takes --home, so it may follow the command name,
+    and whose commands fail with one line, not a traceback, when the catalog or the disk does."""
 
     group_class = type  # subgroups made with .group() are PaperwireGroups too
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         _accept_home(cmd)
         super().add_command(cmd, name)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CatalogError as exc:
+            raise click.ClickException(str(exc)) from None
+        except SQLAlchemyError as exc:
+            full = out_of_space(exc, ctx.find_object(AppContext).settings.catalog_url)
+            if not full:
+                raise
+            raise click.ClickException(f"{full}: {AGAIN}") from None
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            where = Path(exc.filename).parent if exc.filename else ctx.find_object(AppContext).settings.home
+            raise click.ClickException(f"no space left on {where}: {AGAIN}") from None
 
 
 @click.group(cls=PaperwireGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -76,6 +145,7 @@ def main(ctx: click.Context, home: str | None) -> None:
       paperwire serve                       # the site on http://127.0.0.1:8000
     """
     ctx.obj = AppContext(home)
+    ctx.with_resource(sigterm_interrupts())
 
 
 @main.command("import")
@@ -90,7 +160,9 @@ def import_command(app: AppContext, paths: tuple[Path, ...], format_name: str | 
     Formats are detected from each file's content. Importing is idempotent: a rerun
     changes nothing; a newer version of a paper replaces an older one, never the reverse.
 
-    Exit status: 0 all records imported, 1 some records failed (each is listed).
+    Exit status: 0 all records imported, 1 some records failed (each is listed), 2 the
+    import could not finish (e.g. no space left; what was stored is kept), 130 or 143
+    interrupted (Ctrl-C or SIGTERM; committed batches are kept, a rerun completes it).
 
     \b
     Examples:
@@ -100,7 +172,12 @@ def import_command(app: AppContext, paths: tuple[Path, ...], format_name: str | 
     """
     from paperwire.importer import import_files
 
-    reports = import_files(app.catalog, paths, format_name, progress=not quiet)
+    try:
+        reports = import_files(app.catalog, paths, format_name, progress=not quiet)
+    except KeyboardInterrupt as exc:
+        click.echo("\ninterrupted: every batch committed so far is kept (see `paperwire stats`); "
+                   "run the same command again to complete the import", err=True)
+        sys.exit(interrupted_status(exc))
     failed = 0
     for report in reports:
         click.echo(report.summary())
@@ -109,6 +186,10 @@ def import_command(app: AppContext, paths: tuple[Path, ...], format_name: str | 
         if len(report.errors) > 20:
             click.echo(f"  ... and {len(report.errors) - 20} more (see `paperwire stats`)", err=True)
         failed += len(report.errors)
+    fatal = reports[-1].fatal
+    if fatal:
+        click.echo(f"could not finish: {fatal}", err=True)
+        sys.exit(2)
     if not any(r.changed for r in reports) and not failed:
         click.echo("nothing changed: every record was already in the catalog")
     sys.exit(1 if failed else 0)
@@ -124,7 +205,7 @@ def stats(app: AppContext, as_json: bool) -> None:
     Example:
       paperwire stats --json | jq .by_source
     """
-    figures = app.catalog.stats()
+    figures = app.existing_catalog.stats()
     if as_json:
         click.echo(json.dumps(figures, default=str, indent=2))
         return
@@ -147,9 +228,9 @@ def stats(app: AppContext, as_json: bool) -> None:
 
 def _register_area_commands() -> None:
     # Each area of paperwire keeps its commands beside its own code.
-    from paperwire.cli import community, harvest, search, users, web
+    from paperwire.cli import harvest, search, users, web
 
-    for area in (harvest, search, web, users, community):
+    for area in (harvest, search, web, users):
         area.register(main)
 
 

@@ -31,7 +31,7 @@ def register(main: click.Group) -> None:
         from paperwire.search import IndexBusy, build_indexes
 
         try:
-            report = build_indexes(app.settings, app.catalog, rebuild=rebuild, progress=not quiet)
+            report = build_indexes(app.settings, app.existing_catalog, rebuild=rebuild, progress=not quiet)
         except IndexBusy as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(report.summary())
@@ -50,8 +50,9 @@ def register(main: click.Group) -> None:
         from paperwire.search.embedding_store import EmbeddingStore
         from paperwire.search.indexer import embedding_store_path
 
+        catalog = app.existing_catalog
         with EmbeddingStore(embedding_store_path(app.settings)) as store:
-            count = embed_catalog(app.catalog, store, Embedder(), progress=not quiet)
+            count = embed_catalog(catalog, store, Embedder(), progress=not quiet)
             click.echo(f"embedded {count} papers; {store.count()} stored vectors")
 
     @main.command("search")
@@ -87,7 +88,7 @@ def register(main: click.Group) -> None:
         filters = SearchFilters(categories=categories, primary_only=primary,
                                 since=since.date() if since else None, until=until.date() if until else None,
                                 authors=authors, has_code=has_code)
-        service = SearchService(app.settings, app.catalog)
+        service = SearchService(app.settings, app.existing_catalog)
         try:
             results = service.search(" ".join(query), filters=filters, sort=sort, limit=limit, offset=offset,
                                      mode=mode)
@@ -117,7 +118,7 @@ def register(main: click.Group) -> None:
         """
         from paperwire.search import IndexMissing, SearchService
 
-        if app.catalog.get(paper_id) is None:
+        if app.existing_catalog.get(paper_id) is None:
             raise click.ClickException(f"no paper {paper_id!r} in the catalog; check the id or import it first")
         try:
             hits = SearchService(app.settings, app.catalog).similar(paper_id, limit=limit)

@@ -54,7 +54,7 @@ def register(main: click.Group) -> None:
           paperwire serve                                  # http://127.0.0.1:8000
           paperwire --home /srv/papers serve --host 0.0.0.0 --port 80 --workers 4
         """
-        app.catalog  # fail here, with a clear message, if the catalog cannot be opened
+        app.existing_catalog  # fail here, with a clear message, if there is no catalog or it cannot be opened
         click.echo(f"serving {app.settings.home} on http://{host}:{port} with {workers} worker(s)")
         run_server(app.settings.home, host, port, workers, log_level)
 

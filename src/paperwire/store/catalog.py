@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from paperwire.community.trending import listing_score
 from paperwire.paper import DeletedRecord, InvalidPaper, Paper, merge, parse_arxiv_id
 from paperwire.store.db import CatalogFull, out_of_space
+from paperwire.store.run_locks import run_locks
 from paperwire.store.schema import import_errors, import_runs, paper_authors, paper_categories, papers
 
 _PAPER_FIELDS = [f.name for f in dataclasses.fields(Paper)]
@@ -96,6 +97,7 @@ class Catalog:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self._run_locks = run_locks(engine)
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -270,12 +272,17 @@ class Catalog:
     # ---- import bookkeeping -----------------------------------------------------------
 
     def start_run(self, origin: str, format_name: str | None) -> int:
+        """Record a new import run as running, for as long as this process holds its lock."""
+        self.settle_abandoned_runs()
         with self._transaction() as conn:
-            return conn.execute(
+            run_id = conn.execute(
                 insert(import_runs)
                 .values(origin=origin, format=format_name, started_at=datetime.now(timezone.utc), status="running")
                 .returning(import_runs.c.id)
             ).scalar_one()
+            # Taken before the row is committed: no one can see the run without its lock held.
+            self._run_locks.hold(run_id)
+        return run_id
 
     def record_progress(self, run_id: int, result: BatchResult, read: int,
                         errors: Iterable[tuple[str, str]], status: str | None = None,
@@ -287,17 +294,35 @@ class Catalog:
             values["format"] = format_name
         if status:
             values.update(status=status, finished_at=datetime.now(timezone.utc))
-        with self._transaction() as conn:
-            rows = [{"run_id": run_id, "location": where[:1000], "reason": reason[:2000]} for where, reason in errors]
-            if rows:
-                conn.execute(insert(import_errors), rows)
-            failed = conn.execute(
-                select(func.count()).select_from(import_errors).where(import_errors.c.run_id == run_id)
-            ).scalar()
-            conn.execute(update(import_runs).where(import_runs.c.id == run_id).values(**values, failed=failed))
+        try:
+            with self._transaction() as conn:
+                rows = [{"run_id": run_id, "location": where[:1000], "reason": reason[:2000]}
+                        for where, reason in errors]
+                if rows:
+                    conn.execute(insert(import_errors), rows)
+                failed = conn.execute(
+                    select(func.count()).select_from(import_errors).where(import_errors.c.run_id == run_id)
+                ).scalar()
+                conn.execute(update(import_runs).where(import_runs.c.id == run_id).values(**values, failed=failed))
+        finally:
+            if status:  # ended, whether or not that could be written: then it shows as interrupted
+                self._run_locks.release(run_id)
+
+    def settle_abandoned_runs(self) -> None:
+        """Record as interrupted the runs still "running" whose process is gone (killed outright)."""
+        with self.engine.connect() as conn:
+            running = conn.execute(select(import_runs.c.id).where(import_runs.c.status == "running")).scalars().all()
+        abandoned = [run_id for run_id in running if not self._run_locks.held(run_id)]
+        if abandoned:
+            with self._transaction() as conn:
+                # Only if still running: a run that ended meanwhile keeps what it recorded.
+                conn.execute(update(import_runs)
+                             .where(import_runs.c.id.in_(abandoned), import_runs.c.status == "running")
+                             .values(status="interrupted"))
 
     def stats(self, error_limit: int = 20) -> dict:
         """Counts by source, primary category and listing month; recent import runs and errors."""
+        self.settle_abandoned_runs()
         live = papers.c.deleted.is_(False)
         month = func.substr(cast(papers.c.listing_date, String), 1, 7)
         with self.engine.connect() as conn:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 from importlib.resources import files
 from pathlib import Path
 
 import orjson
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from alembic.util import CommandError
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import NoSuchModuleError, SQLAlchemyError
 
 
 # orjson: several times faster than the stdlib json SQLAlchemy uses by default.
@@ -25,8 +28,25 @@ def _pool() -> dict:
     return {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, "pool_timeout": POOL_TIMEOUT_S}
 
 
+# SQLite's primary result codes (sqlite3 errors carry them as ``sqlite_errorcode``).
+_SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 10, 13, 14, 26
+_POSTGRES_DISK_FULL = "53100"
+# An I/O error with less free space than this beside the database is the disk filling up.
+_NEARLY_FULL_BYTES = 1024 * 1024
+_DRIVER_HELP = ("paperwire works with SQLite (leave database_url empty) and PostgreSQL "
+                "(postgresql://..., after pip install 'paperwire[postgres]')")
+
+
 class CatalogError(RuntimeError):
     """The catalog cannot be opened or used as asked."""
+
+
+class CatalogFull(CatalogError):
+    """No space is left where the catalog is stored; ``stored`` counts what was committed before."""
+
+    def __init__(self, message: str, stored=None):
+        super().__init__(message)
+        self.stored = stored
 
 
 def make_engine(url: str) -> Engine:
@@ -37,14 +57,95 @@ def make_engine(url: str) -> Engine:
         raise CatalogError(f"database URL {url!r} is not valid: {exc}") from None
     if parsed.drivername == "postgresql":  # psycopg 3, not the psycopg2 default
         parsed = parsed.set(drivername="postgresql+psycopg")
+    try:
+        return _create_engine(parsed)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise CatalogError(f"database URL {shown(parsed)}: no driver for it here ({exc}); {_DRIVER_HELP}") from None
+
+
+def _create_engine(parsed: URL) -> Engine:
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        pool = _pool() if parsed.database and parsed.database != ":memory:" else {}  # in-memory: its own kind
+        directory = sqlite_directory(parsed)
+        if directory is not None:
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise CatalogError(f"cannot create the catalog's directory {directory}: {exc.strerror}; "
+                                   f"choose a home directory you can write to") from None
+        pool = _pool() if directory is not None else {}  # in-memory SQLite has a pool of its own kind
         engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S}, **pool, **_JSON_CODEC)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(parsed, pool_pre_ping=True, **_pool(), **_JSON_CODEC)
+
+
+def shown(url: str | URL) -> str:
+    """``url`` fit for a message: the file of a SQLite catalog, any other URL without its password."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return parsed.database
+    return parsed.render_as_string(hide_password=True)
+
+
+def sqlite_directory(url: str | URL) -> Path | None:
+    """The directory of a SQLite catalog's file; None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database).parent
+
+
+def catalog_exists(url: str) -> bool:
+    """Whether ``url`` holds a catalog already, found without creating one."""
+    directory = sqlite_directory(url)
+    if directory is not None:
+        return Path(make_url(url).database).is_file()
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return inspect(conn).has_table("alembic_version")
+    except SQLAlchemyError as exc:
+        raise CatalogError(cannot_open(exc, engine.url)) from None
+    finally:
+        engine.dispose()
+
+
+def out_of_space(exc: BaseException, url: str | URL) -> str | None:
+    """"no space left on <where>" when ``exc`` is the database running out of disk, else None."""
+    orig = getattr(exc, "orig", None) or exc
+    code = getattr(orig, "sqlite_errorcode", None)
+    directory = sqlite_directory(url)
+    if code is not None and directory is not None:
+        # A full disk is SQLITE_FULL on a write, a bare I/O error when SQLite cannot even
+        # create its WAL index file to read.
+        if code & 0xFF == _SQLITE_FULL or (code & 0xFF == _SQLITE_IOERR and _nearly_full(directory)):
+            return f"no space left on {directory}"
+    if getattr(orig, "sqlstate", None) == _POSTGRES_DISK_FULL:
+        return f"no space left on the database server of {shown(url)}"
+    return None
+
+
+def cannot_open(exc: SQLAlchemyError, url: str | URL) -> str:
+    """One line saying why the catalog at ``url`` could not be opened, and what to do."""
+    full = out_of_space(exc, url)
+    if full:
+        return f"{full}: free some space there, then run the command again"
+    where = shown(url)
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    code = (getattr(getattr(exc, "orig", None), "sqlite_errorcode", None) or 0) & 0xFF
+    if code == _SQLITE_NOTADB:
+        return (f"{where} is not a SQLite database ({reason}): move it aside and import again, "
+                f"or choose another home directory")
+    if code == _SQLITE_CANTOPEN:
+        return f"cannot open {where} ({reason}): the home must be a directory you can write to"
+    return f"cannot open the catalog {where}: {reason}"
+
+
+def _nearly_full(directory: Path) -> bool:
+    try:
+        return shutil.disk_usage(directory).free < _NEARLY_FULL_BYTES
+    except OSError:
+        return False
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -69,6 +170,12 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (creates it on an empty database)."""
     config = Config()
     config.set_main_option("script_location", str(files("paperwire.store") / "migrations"))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except SQLAlchemyError as exc:  # the first connection: here a bad or unreachable catalog shows
+        raise CatalogError(cannot_open(exc, engine.url)) from None
+    except CommandError as exc:  # e.g. a schema revision this version does not know
+        raise CatalogError(f"cannot open the catalog {shown(engine.url)}: {exc}; "
+                           f"was it made by a newer paperwire?") from None
