@@ -155,7 +155,7 @@ def smtp_server():
     def authenticate(_server, _session, _envelope, _mechanism, credentials):
         given = (credentials.login.decode(), credentials.password.decode()) if isinstance(credentials, LoginPassword) else None
         server.logins.append(given[0] if given else "")
-        return AuthResult(success=given == server.login)
+        return AuthResult(success=given == server.login, handled=False)  # aiosmtpd answers 235 or 535
 
     controller = controller_module.Controller(
         _Keeper(server), hostname="127.0.0.1", port=port, authenticator=authenticate, auth_require_tls=False

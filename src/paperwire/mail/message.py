@@ -1,8 +1,9 @@
 """Building a message: plain text, an optional HTML alternative, headers that cannot be forged.
 
 Every header value is checked for CR, LF and other control characters before it goes in, so
-a hostile display name or subject cannot add a ``Bcc:`` or start the body early. Display
-names are encoded by the ``email`` package (RFC 2047), never pasted into the header.
+a hostile display name or subject cannot add a ``Bcc:`` or start the body early, nor hold a
+ready-made ``=?...?=`` word that readers would decode into other text. Display names are
+encoded by the ``email`` package (RFC 2047), never pasted into the header.
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ def _header_text(what: str, value: object, limit: int) -> str:
         raise InvalidMessage(f"{what} is too long: at most {limit} characters, got {len(value)}")
     if not value.isprintable():  # CR, LF, NUL, tabs, bidi controls
         raise InvalidMessage(f"{what} {shown_value(value)} holds line breaks or control characters")
+    if "=?" in value:  # a reader would decode it as an RFC 2047 word: text other than what was sent
+        raise InvalidMessage(f"{what} {shown_value(value)} holds '=?', which mail readers decode as encoded text")
     return value
 
 
