@@ -83,3 +83,34 @@ def test_a_database_url_without_its_driver_is_refused_in_one_line(tmp_path, url)
         output = one_line_error(run(tmp_path / "home", *command, env=env))
         assert "no driver for it here" in output and "SQLite" in output and "paperwire[postgres]" in output
         assert "s3cret" not in output
+
+
+def numeric_options(group: click.Group, path=()):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from numeric_options(command, (*path, name))
+            continue
+        for param in command.params:
+            if isinstance(param.type, (click.types.IntParamType, click.types.FloatParamType)):
+                yield pytest.param(param, id=f"{' '.join((*path, name))} {param.opts[0]}")
+
+
+@pytest.mark.parametrize("option", list(numeric_options(main)))
+def test_every_numeric_option_says_what_range_it_takes(option):
+    assert isinstance(option.type, (click.IntRange, click.FloatRange)), f"{option.opts[0]} takes any number"
+
+
+@pytest.mark.parametrize("args, option", [
+    (["search", "x", "-k", "0"], "'-k' / '--limit': 0 is not in the range x>=1"),
+    (["search", "x", "-k", "-5"], "'-k' / '--limit': -5 is not in the range x>=1"),
+    (["search", "x", "-k", "201"], "'-k' / '--limit': 201 is more than the 200 results one page may hold"),
+    (["search", "x", "--offset", "-10"], "'--offset': -10 is not in the range x>=0"),
+    (["search", "x", "--offset", "1000"], "'--offset': search ranks the first 1000 results"),
+    (["similar", "2601.00001", "-k", "0"], "'-k' / '--limit': 0 is not in the range x>=1"),
+    (["bench", "search", "--queries", "0"], "'--queries': 0 is not in the range x>=1"),
+    (["bench", "search", "--size", "-1"], "'--size': -1 is not in the range x>=0"),
+], ids=lambda value: " ".join(value) if isinstance(value, list) else "refused")
+def test_numbers_out_of_range_are_refused_not_clamped(tmp_path, args, option):
+    result = run(tmp_path / "home", *args)
+    assert result.exit_code == 2  # a usage error
+    assert f"Invalid value for {option}" in result.output

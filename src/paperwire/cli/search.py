@@ -57,8 +57,8 @@ def register(main: click.Group) -> None:
 
     @main.command("search")
     @click.argument("query", nargs=-1)
-    @click.option("-k", "--limit", default=10, show_default=True, help="How many results.")
-    @click.option("--offset", default=0, help="Skip this many results (paging).")
+    @click.option("-k", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="How many results.")
+    @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many results (paging).")
     @click.option("--sort", type=click.Choice(["relevance", "newest", "upvotes"]), default="relevance", show_default=True)
     @click.option("--mode", type=click.Choice(["hybrid", "keyword", "semantic"]), default="hybrid", show_default=True)
     @click.option("--cat", "categories", multiple=True, help="Only papers in this category (repeatable: any of them).")
@@ -88,6 +88,7 @@ def register(main: click.Group) -> None:
         filters = SearchFilters(categories=categories, primary_only=primary,
                                 since=since.date() if since else None, until=until.date() if until else None,
                                 authors=authors, has_code=has_code)
+        _check_page(limit, offset)
         service = SearchService(app.settings, app.existing_catalog)
         try:
             results = service.search(" ".join(query), filters=filters, sort=sort, limit=limit, offset=offset,
@@ -106,7 +107,7 @@ def register(main: click.Group) -> None:
 
     @main.command("similar")
     @click.argument("paper_id")
-    @click.option("-k", "--limit", default=10, show_default=True)
+    @click.option("-k", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="How many papers.")
     @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
     @pass_app
     def similar_command(app: AppContext, paper_id: str, limit: int, as_json: bool) -> None:
@@ -118,6 +119,7 @@ def register(main: click.Group) -> None:
         """
         from paperwire.search import IndexMissing, SearchService
 
+        _check_page(limit)
         if app.existing_catalog.get(paper_id) is None:
             raise click.ClickException(f"no paper {paper_id!r} in the catalog; check the id or import it first")
         try:
@@ -181,14 +183,14 @@ def register(main: click.Group) -> None:
         """
 
     @bench_group.command("search")
-    @click.option("--size", default=0, help="Grow the corpus to this many papers with generated variations (0: as given).")
+    @click.option("--size", type=click.IntRange(min=0), default=0, help="Grow the corpus to this many papers with generated variations (0: as given).")
     @click.option("--data", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                   help="Papers to benchmark on (JSONL, e.g. ../shared/data/arxiv-88k.jsonl.gz); default: the bundled sample.")
     @click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path),
                   help="Where the benchmark's catalog, indexes and vectors live (kept between runs).")
     @click.option("--from-home", type=click.Path(exists=True, file_okay=False, path_type=Path),
                   help="Start from this paperwire home's catalog and stored embeddings (copied, never changed).")
-    @click.option("--queries", default=300, show_default=True, help="Queries to time per configuration.")
+    @click.option("--queries", type=click.IntRange(min=1), default=300, show_default=True, help="Queries to time per configuration.")
     @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
     def bench_search(size: int, data: Path | None, work_dir: Path | None, from_home: Path | None, queries: int,
                      as_json: bool) -> None:
@@ -204,6 +206,18 @@ def register(main: click.Group) -> None:
         figures = run_benchmark(size=size, data=data, work_dir=work_dir, queries=queries, progress=not as_json,
                                 from_home=from_home)
         click.echo(json.dumps(figures, indent=2) if as_json else _bench_text(figures))
+
+
+def _check_page(limit: int, offset: int = 0) -> None:
+    """Refuse a page the search service would cut short (it ranks so many results, so deep)."""
+    from paperwire.search.service import MAX_DEPTH, MAX_LIMIT
+
+    if limit > MAX_LIMIT:
+        raise click.BadParameter(f"{limit} is more than the {MAX_LIMIT} results one page may hold",
+                                 param_hint="'-k' / '--limit'")
+    if offset >= MAX_DEPTH:
+        raise click.BadParameter(f"search ranks the first {MAX_DEPTH} results; {offset} skips them all",
+                                 param_hint="'--offset'")
 
 
 def _query_json(query) -> dict:
