@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable
 
+from paperwire.text import plain_text
+
 # New style: 0704.0001, 1501.00001 (4 or 5 digits after the dot), optional vN.
 _NEW_ID = re.compile(r"^(\d{4}\.\d{4,5})(?:v(\d+))?$")
 # Old style: hep-th/9901001, math.GT/0309136, optional vN.
@@ -167,13 +169,15 @@ class Paper:
     extra: dict[str, Any] = field(default_factory=dict)  # source-specific (ai_summary, submitter...)
     source: str = ""  # the format it was read from
 
+    # Plain text for feeds, JSON, e-mail and the terminal: TeX text macros resolved
+    # (\emph{x} is x, \% is %), math spans kept as typed. Pages render the TeX fields.
     @property
     def display_title(self) -> str:
-        return clean_text(self.title)
+        return plain_text(clean_text(self.title))
 
     @property
     def display_abstract(self) -> str:
-        return clean_text(self.abstract)
+        return plain_text(clean_text(self.abstract))
 
     @property
     def abs_url(self) -> str | None:

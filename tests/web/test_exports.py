@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from paperwire.paper import make_paper
-from paperwire.web.exports import bibtex, bibtex_escape, bibtex_many, citation_key, ris, ris_many
+from paperwire.web.exports import bibtex, bibtex_escape, bibtex_many, bibtex_tex, citation_key, ris, ris_many
 
 NASTY_TITLE = r"Costs {50%} & more_ #1 $x^2$ \alpha ~ Zoë's Ångström"
 
@@ -36,13 +36,25 @@ def test_bibtex_escapes_every_special_character():
         r"\{\}\%\&\_\#\$\textbackslash{}\textasciitilde{}\textasciicircum{}")
     assert bibtex_escape("Zoë 李") == "Zoë 李"  # non-ASCII kept as UTF-8
     assert bibtex_escape("two\nlines") == "two lines"
+    assert bibtex_escape("https://a--b.org/~me") == r"https://a--b.org/\textasciitilde{}me"  # a URL as typed
 
 
 def test_bibtex_keeps_math_as_tex_when_it_is_safe_in_a_field():
-    assert bibtex_escape(r"Bounds $\sum_{i=1}^n x_i^2$ for 100% of \(\mathbb{R}^n\)") == (
+    assert bibtex_tex(r"Bounds $\sum_{i=1}^n x_i^2$ for 100% of \(\mathbb{R}^n\)") == (
         r"Bounds $\sum_{i=1}^n x_i^2$ for 100\% of $\mathbb{R}^n$")
-    assert bibtex_escape(r"broken $\frac{1}{$ span") == r"broken \$\textbackslash{}frac\{1\}\{\$ span"
-    assert bibtex_escape(r"$a}{b$") == r"\$a\}\{b\$"
+    assert bibtex_tex(r"broken $\frac{1}{$ span") == r"broken \$\textbackslash{}frac\{1\}\{\$ span"
+    assert bibtex_tex(r"$a}{b$") == r"\$a\}\{b\$"
+
+
+def test_bibtex_keeps_text_macros_as_tex():
+    # 2606.26100 (in the bundled sample) and 2508.04428
+    assert bibtex_tex(r"We present \textbf{HierBias}, +2.6\% F1, the \emph{context-conditioned} bias") == (
+        r"We present \textbf{HierBias}, +2.6\% F1, the \emph{context-conditioned} bias")
+    assert bibtex_tex(r"\textsc{SimInstruct}: Vera C.~Rubin, ~7% -- {\bf ARM}, Schr\"odinger") == (
+        r"\textsc{SimInstruct}: Vera C.~Rubin, \textasciitilde{}7\% – \textbf{ARM}, Schrödinger")
+    # What LaTeX would not know is escaped, and a link keeps its text only.
+    assert bibtex_tex(r"\method and \href{javascript:x}{the code}") == r"\textbackslash{}method and the code"
+    assert bibtex_tex(r"unbalanced \textbf{bold and } stray }") == r"unbalanced \textbf{bold and } stray \}"
 
 
 def test_bibtex_entry_has_arxiv_fields():
@@ -63,7 +75,7 @@ def test_bibtex_parses_back_with_pybtex():
     keys = list(data.entries)
     assert keys == ["angstrom2017costsa", "angstrom2017costsb"]
     entry = data.entries[keys[0]]
-    assert entry.fields["title"] == bibtex_escape(NASTY_TITLE)
+    assert entry.fields["title"] == bibtex_tex(NASTY_TITLE)
     assert [str(p) for p in entry.persons["author"]][0] == "Ångström, Zoë"
     assert len(entry.persons["author"]) == 2  # the collaboration stays one name
 
@@ -86,11 +98,19 @@ def test_ris_record():
     assert ris(_paper(journal_ref="Nature 1 (2020)")).startswith("TY  - JOUR\n")
 
 
+def test_ris_holds_plain_text():
+    record = ris(_paper(title=r"\textsc{T-Mask}: Temporal Masking", abstract=r"We present \textbf{HierBias}, +2.6\% F1",
+                        comment=r"Code at \url{https://github.com/a/b}"))
+    assert "TI  - T-Mask: Temporal Masking" in record.splitlines()
+    assert "AB  - We present HierBias, +2.6% F1" in record.splitlines()
+    assert "N1  - Code at https://github.com/a/b" in record.splitlines()
+
+
 def test_ris_reads_back_with_rispy():
     rispy = pytest.importorskip("rispy")
     text = ris_many([_paper(title=NASTY_TITLE, abstract="line one\nline two"), _paper()])
     records = rispy.loads(text)
     assert len(records) == 2
-    assert records[0]["title"] == " ".join(NASTY_TITLE.split())
+    assert records[0]["title"] == "Costs {50%} & more_ #1 $x^2$ α ~ Zoë's Ångström"  # plain text: \alpha is α
     assert records[0]["abstract"] == "line one line two"
     assert records[1]["authors"] == ["Ashish Vaswani", "Noam Shazeer"]

@@ -10,6 +10,7 @@ import pytest
 from paperwire.web.render import render_excerpt, render_text
 
 HOSTILE_ID = "2607.99001"  # title: <script>alert(1)</script> & $x<y$
+WITH_TEX = "2606.26100"  # abstract: We present \textbf{HierBias} ... \emph{context-conditioned bias probability}, $+2.6\%$
 
 
 def assert_no_live_markup(body: str) -> None:
@@ -135,6 +136,35 @@ def test_render_helpers_escape_everything_outside_math():
     assert render_excerpt("word " * 200, 50).endswith("…")
     cut = render_excerpt("a" * 40 + r" $\alpha + \beta + \gamma$ tail", 45)
     assert "\\alpha" not in cut.replace('title="$\\alpha', "")  # never cut inside math
+
+
+def _abstract(body: str, css_class: str) -> str:
+    start = body.index(f'class="{css_class}"')
+    return body[start:body.index("</p>", start)]
+
+
+def test_text_macros_show_as_styling_on_the_paper_page_and_as_tex_in_its_bibtex(app_client):
+    body = app_client.get(f"/papers/{WITH_TEX}").text
+    abstract = _abstract(body, "abstract full")
+    assert "We present <strong>HierBias</strong>, a hierarchical" in abstract
+    assert "We introduce the <em>context-conditioned bias probability</em> and" in abstract
+    assert '<span class="math" title="$+2.6\\%$"><math' in abstract
+    assert "\\textbf" not in abstract and "\\emph" not in abstract
+    assert "We present \\textbf{HierBias}, a hierarchical" in body  # the BibTeX to copy stays TeX
+
+
+def test_text_macros_show_as_styling_on_cards(app_client):
+    excerpt = _abstract(app_client.get("/?date=2026-06-26").text.split(f'href="/papers/{WITH_TEX}"', 1)[1], "abstract")
+    assert "We present <strong>HierBias</strong>" in excerpt and "\\textbf" not in excerpt
+
+
+def test_search_snippets_render_math_and_mark_words_outside_it(app_client):
+    body = app_client.get("/search?q=mcnemar").text
+    snippet = _abstract(body.split(f'href="/papers/{WITH_TEX}"', 1)[1], "abstract snippet")
+    assert "<mark>McNemar</mark>" in snippet
+    assert '<span class="math" title="$p &lt; 0.05$"><math' in snippet
+    assert "$+4.3" not in snippet.replace('title="$+4.3', "")  # math is never shown as typed
+    assert_no_live_markup(snippet)
 
 
 # ---- other pages ------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """Citation exports: BibTeX and RIS text for papers, as Zotero and reference managers import them.
 
 Pure functions of Paper records (a StoredPaper is accepted too). BibTeX values are
-escaped so that any title or abstract stays a valid, brace-balanced field; non-ASCII
-text is kept as UTF-8, which Zotero, biber and modern bibtex read.
+written back as TeX from what the text reader understood (paperwire.text): styling as
+\\emph / \\textbf ..., math spans as typed, every other special character escaped, so any
+title or abstract stays a valid, brace-balanced field; non-ASCII text is kept as UTF-8,
+which Zotero, biber and modern bibtex read. RIS holds plain text.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from starlette.responses import Response
 
 from paperwire.config import Settings
 from paperwire.paper import Paper, clean_text
+from paperwire.text import pieces, plain_text
+from paperwire.text.tex import nest
 from paperwire.web.api_common import JsonErrorRoute, find_paper, paper_url
 from paperwire.web.deps import get_settings
-from paperwire.web.render import split_math
 
 BIBTEX_MEDIA_TYPE = "application/x-bibtex; charset=utf-8"
 RIS_MEDIA_TYPE = "application/x-research-info-systems; charset=utf-8"
@@ -36,7 +39,11 @@ _BIBTEX_ESCAPES = {
     "$": r"\$",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    "\u00a0": "~",  # TeX's own spaces, as the reader found them
+    "\u2009": r"\,",
 }
+_BIBTEX_STYLES = {"em": "emph", "strong": "textbf", "code": "texttt", "sc": "textsc", "u": "underline",
+                  "sup": "textsuperscript", "sub": "textsubscript"}
 # Words a citation key skips to reach the first meaningful title word (as Google Scholar does).
 _KEY_STOPWORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "at", "by", "from", "is", "are"}
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
@@ -48,18 +55,32 @@ def _as_paper(item) -> Paper:
 
 
 def bibtex_escape(text: str | None) -> str:
-    """``text`` on one line with BibTeX's special characters escaped; non-ASCII kept.
+    """``text`` on one line with every BibTeX special character escaped: for ids, DOIs and URLs."""
+    return _escaped(clean_text(text))
 
-    Math spans stay TeX (``$x^2$``), which LaTeX typesets and Zotero keeps, as long as
-    their braces balance; any other span is escaped character by character.
+
+def bibtex_tex(text: str | None) -> str:
+    """``text`` (TeX source) on one line as TeX that is safe in a BibTeX field; non-ASCII kept.
+
+    Styling stays TeX (``\\emph{...}``) and so do math spans (``$x^2$``), which LaTeX
+    typesets and Zotero keeps, as long as their braces balance; every other character is
+    escaped, so a macro the reader did not know shows as its name (``\\textbackslash{}method``).
     """
     parts = []
-    for segment in split_math(clean_text(text)):
-        if segment.tex is not None and _safe_in_field(segment.tex):
-            parts.append(f"${segment.tex}$")
+    for event, value in nest(pieces(clean_text(text))):
+        if event == "open":
+            parts.append(f"\\{_BIBTEX_STYLES[value]}{{")
+        elif event == "close":
+            parts.append("}")
+        elif value.math is not None and _safe_in_field(value.math.tex):
+            parts.append(f"${value.math.tex}$")
         else:
-            parts.append("".join(_BIBTEX_ESCAPES.get(ch, ch) for ch in segment.source))
+            parts.append(_escaped(value.text))
     return "".join(parts)
+
+
+def _escaped(text: str) -> str:
+    return "".join(_BIBTEX_ESCAPES.get(ch, ch) for ch in text)
 
 
 def _safe_in_field(tex: str) -> bool:
@@ -139,8 +160,8 @@ def _bibtex_name(paper: Paper, position: int) -> str:
         last, first, suffix = (parts + ["", "", ""])[:3]
         if last:
             name = ", ".join(p for p in (last, suffix, first) if p) if suffix else ", ".join(p for p in (last, first) if p)
-            return bibtex_escape(name)
-    name = bibtex_escape(paper.authors[position])
+            return bibtex_tex(name)
+    name = bibtex_tex(paper.authors[position])
     # A name containing the word "and" (a collaboration) is braced so BibTeX keeps it whole.
     return f"{{{name}}}" if _AND_WORD.search(name) else name
 
@@ -152,7 +173,7 @@ def bibtex(paper, *, key: str | None = None, url: str | None = None) -> str:
     an arXiv id.
     """
     paper = _as_paper(paper)
-    fields: list[tuple[str, str]] = [("title", bibtex_escape(paper.title))]
+    fields: list[tuple[str, str]] = [("title", bibtex_tex(paper.title))]
     if paper.authors:
         fields.append(("author", " and ".join(_bibtex_name(paper, i) for i in range(len(paper.authors)))))
     year = paper_year(paper)
@@ -165,14 +186,14 @@ def bibtex(paper, *, key: str | None = None, url: str | None = None) -> str:
     if paper.doi:
         fields.append(("doi", bibtex_escape(paper.doi)))
     if paper.journal_ref:
-        fields.append(("howpublished", bibtex_escape(paper.journal_ref)))
+        fields.append(("howpublished", bibtex_tex(paper.journal_ref)))
     if paper.comment:
-        fields.append(("note", bibtex_escape(paper.comment)))
+        fields.append(("note", bibtex_tex(paper.comment)))
     link = url or paper.abs_url
     if link:
         fields.append(("url", bibtex_escape(link)))
     if paper.abstract:
-        fields.append(("abstract", bibtex_escape(paper.abstract)))
+        fields.append(("abstract", bibtex_tex(paper.abstract)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{key or citation_key(paper)},\n{body}\n}}\n"
 
@@ -209,11 +230,11 @@ def ris(paper, *, url: str | None = None) -> str:
     lines: list[str | None] = [
         "TY  - JOUR" if paper.journal_ref else "TY  - ELEC",
         _ris_line("ID", citation_key(paper)),
-        _ris_line("TI", paper.title),
+        _ris_line("TI", paper.display_title),
         *(_ris_line("AU", _ris_author(paper, i)) for i in range(len(paper.authors))),
         _ris_line("PY", str(published.year)) if published else None,
         _ris_line("DA", _ris_date(published)) if published else None,
-        _ris_line("AB", paper.abstract),
+        _ris_line("AB", paper.display_abstract),
         _ris_line("JO", paper.journal_ref),
         _ris_line("PB", "arXiv") if paper.arxiv_id else None,
         _ris_line("DO", paper.doi),
@@ -221,7 +242,7 @@ def ris(paper, *, url: str | None = None) -> str:
         _ris_line("L1", paper.pdf_url),
         _ris_line("AN", f"arXiv:{paper.arxiv_id}") if paper.arxiv_id else None,
         *(_ris_line("KW", c) for c in paper.categories),
-        _ris_line("N1", paper.comment),
+        _ris_line("N1", plain_text(paper.comment)),
         "ER  - ",
     ]
     return "\n".join(line for line in lines if line) + "\n"

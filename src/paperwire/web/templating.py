@@ -62,6 +62,7 @@ def make_environment(settings: Settings) -> Environment:
         math=render.render_text,
         math_marked=render.render_text_marked,
         excerpt=render.render_excerpt,
+        counted=render.counted,
         marked=render.marked_html,
         safe_url=render.safe_url,
         code_host=render.code_host,
