@@ -12,7 +12,8 @@ from paperwire.web.feeds import feed_links_for
 
 MOST_UPVOTED = "2607.99002"
 FEED_PATHS = ["/feeds/daily.{fmt}", "/feeds/daily.{fmt}?date=2026-06-30", "/feeds/trending.{fmt}",
-              "/feeds/category/cs.LG.{fmt}", "/feeds/category/no.such.{fmt}"]
+              "/feeds/category/cs.LG.{fmt}"]
+WITH_TEX = "2606.26100"  # its abstract: We present \textbf{HierBias} ... the \emph{context-conditioned bias probability}
 
 
 def _parse(live_server: str, path: str):
@@ -71,12 +72,23 @@ def test_bad_feed_requests_answer_400(live_server, path, parameter):
     assert response.status_code == 400 and response.json()["parameter"] == parameter
 
 
-@pytest.mark.parametrize("category", ["<script>", "cs.LG' OR '1'='1", "\u202e🚀", "a%0Ab"])
-def test_hostile_category_feed_is_valid_and_empty(live_server, category):
-    _, feed = _parse(live_server, f"/feeds/category/{category}.rss")
-    assert feed.entries == []
-    for control in ("%00", "%01"):  # control characters are refused, as in every parameter
-        assert httpx.get(f"{live_server}/feeds/category/{control}.atom").status_code == 400
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+@pytest.mark.parametrize("category", ["cs.XX", "no.such", "<script>", "cs.LG' OR '1'='1", "\u202e🚀"])
+def test_an_unknown_category_has_no_feed_as_it_has_no_page(live_server, category, fmt):
+    response = httpx.get(f"{live_server}/feeds/category/{category}.{fmt}")
+    assert response.status_code == 404
+    assert response.json()["parameter"] == "category" and "/categories" in response.json()["error"]
+    assert httpx.get(f"{live_server}/categories/{category}").status_code == 404
+    assert httpx.get(f"{live_server}/feeds/category/%00.{fmt}").status_code == 400
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+def test_feed_items_are_plain_text_with_tex_macros_resolved(live_server, fmt):
+    _, feed = _parse(live_server, f"/feeds/daily.{fmt}?date=2026-06-26")
+    entry = next(e for e in feed.entries if e.link.endswith(WITH_TEX))
+    assert "We present HierBias, a hierarchical" in entry.summary
+    assert "the context-conditioned bias probability and" in entry.summary
+    assert "\\textbf" not in entry.summary and "\\emph" not in entry.summary and "<strong>" not in entry.summary
 
 
 def test_feed_links_for_pages():

@@ -26,6 +26,7 @@ from paperwire.store import browse
 from paperwire.store.catalog import StoredPaper
 from paperwire.web.api_common import (
     MAX_CATEGORY_CHARS,
+    ApiError,
     JsonErrorRoute,
     bad_parameter,
     check_text,
@@ -204,7 +205,9 @@ def category_feed(request: Request, format: Format,
                   category: Annotated[str, Path(max_length=MAX_CATEGORY_CHARS, examples=["cs.CL"])]) -> Response:
     settings = get_settings(request)
     category = check_text("category", category, MAX_CATEGORY_CHARS)
-    papers, _ = browse.papers_by_category(get_catalog(request), category, limit=FEED_SIZE)
+    papers, total = browse.papers_by_category(get_catalog(request), category, limit=FEED_SIZE)
+    if total == 0:  # as its page does: a mistyped category is not an empty feed to subscribe to
+        raise ApiError(404, f"no papers in category {category[:40]!r}; /categories lists them", "category")
     info = FeedInfo(f"New in {category}", f"The newest papers in {category}.",
                     f"{settings.base_url.rstrip('/')}/categories/{quote(category, safe='')}",
                     _feed_url(request, settings))
