@@ -102,3 +102,16 @@ def test_paging_does_not_repeat_papers(search_index):
 def test_missing_index_tells_the_user_what_to_run(settings, catalog):
     with pytest.raises(IndexMissing, match="paperwire index"):
         SearchService(settings, catalog).search("anything")
+
+
+def test_words_no_paper_holds_give_the_closest_by_meaning_and_say_so(search_index):
+    results = search_index.service.search("zzzzqqq", limit=50)
+    assert results.closest_by_meaning and results.word_matches == 0
+    assert 0 < len(results.hits) == results.total <= 20  # a few offered, not the whole candidate list
+    assert not search_index.service.search("zzzzqqq", mode="keyword").hits
+
+
+def test_words_some_paper_holds_are_counted_as_matches(search_index):
+    results = search_index.service.search("inheritance reasoning")
+    assert not results.closest_by_meaning and results.word_matches >= 2
+    assert search_index.service.search("inheritance reasoning", mode="semantic").word_matches is None

@@ -27,6 +27,8 @@ MODES = ("hybrid", "keyword", "semantic")
 CANDIDATES = 100
 MAX_DEPTH = 1000
 MAX_LIMIT = 200
+# When no paper holds the query's words, this many papers nearest in meaning are offered instead.
+CLOSEST_BY_MEANING = 20
 QUERY_THREADS = 1
 _AUTHOR_LIMIT = 100_000
 
@@ -48,6 +50,10 @@ class SearchResults:
     hits: list[Hit]
     total: int  # papers matching (for semantic and hybrid: candidates that can be paged through)
     query: ParsedQuery
+    # Papers holding any of the query's words; None where words were not looked at (semantic mode, listings).
+    word_matches: int | None = None
+    # No paper holds the words (hybrid search): the hits are only the papers closest in meaning.
+    closest_by_meaning: bool = False
 
 
 @dataclass
@@ -117,13 +123,19 @@ class SearchService:
             return self._listing(indexes, query, sort, limit, offset)
         depth = min(MAX_DEPTH, max(CANDIDATES, offset + limit))
         ranked, total = self.rank(indexes, query, depth, mode)
+        word_matches = None if mode == "semantic" else total
+        # Meaning always finds something: when the words match nothing, say so, and offer few.
+        closest_by_meaning = mode == "hybrid" and total == 0
         if query.excluded and mode != "keyword":
             ranked = self._without_excluded(ranked, query)
+        if closest_by_meaning:
+            ranked = ranked[:CLOSEST_BY_MEANING]
         if sort != "relevance":
             ranked = self._sorted_by(indexes, ranked, sort)
         total = max(total, len(ranked))
         page = ranked[offset:offset + limit]
-        return SearchResults(hits=self._hits(page, query), total=total, query=query)
+        return SearchResults(hits=self._hits(page, query), total=total, query=query, word_matches=word_matches,
+                             closest_by_meaning=closest_by_meaning)
 
     def rank(self, indexes: _Loaded, query: ParsedQuery, depth: int, mode: str) -> tuple[list[tuple[int, float]], int]:
         """(doc_id, score) best first, and how many papers match, for one retrieval mode."""

@@ -214,8 +214,8 @@ class SearchQuery:
 def search(request: Request, query: Annotated[SearchQuery, Depends()], limit: Limit = 20, offset: Offset = 0):
     results = query.run(request, limit, offset)
     settings = get_settings(request)
-    return {"query": query.text, "items": [hit_out(settings, h) for h in results.hits],
-            **page_links(request, results.total, limit, offset)}
+    return {"query": query.text, "matched_words": results.word_matches != 0,
+            "items": [hit_out(settings, h) for h in results.hits], **page_links(request, results.total, limit, offset)}
 
 
 @router.get("/search/export", summary="A page of search results as BibTeX or RIS",

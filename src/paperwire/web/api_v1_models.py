@@ -91,6 +91,10 @@ class HitPage(PageLinks):
     """A page of search results."""
 
     query: str = Field(description="The query as understood.", examples=["embedding dimension"])
+    matched_words: bool = Field(description=(
+        "false when no paper holds any of the query's words: the items are then the papers closest in meaning "
+        "(at most 20). Keyword mode then has no items; semantic mode does not look at words (always true)."),
+        examples=[True])
     items: list[HitOut]
 
 

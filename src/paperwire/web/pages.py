@@ -147,7 +147,7 @@ def search(request: Request, q: str = "", category: str = "", since: str = "", u
         context["notice"] = "The search index has not been built yet: run `paperwire index` on the server."
         return render_page(request, "search.html", context, status=503)
     context.update(hits=results.hits, marks=results.query.highlight_words,
-                   pager=_pager(page, SEARCH_PAGE_SIZE, results.total))
+                   pager=_pager(page, SEARCH_PAGE_SIZE, results.total), closest_by_meaning=results.closest_by_meaning)
     return render_page(request, "search.html", context)
 
 
