@@ -22,6 +22,7 @@ from paperwire.search import SearchService
 from paperwire.store import open_catalog
 from paperwire.web import api_docs, api_v1, arxiv_api, exports, feeds, hf_api, pages
 from paperwire.web.api_common import ApiError
+from paperwire.web.auth.setup import GLOBAL_DEPENDENCIES, install_auth
 from paperwire.web.cache import TTLCache
 from paperwire.web.canonical_host import CanonicalHostMiddleware
 from paperwire.web.content_encoding import NegotiatedGZipMiddleware
@@ -59,11 +60,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        app.state.search.prepare()  # the model and indexes loaded before the first reader's search
         yield
         catalog.engine.dispose()
 
     app = FastAPI(title=settings.site_name, lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url="/openapi.json")
+                  openapi_url="/openapi.json", dependencies=GLOBAL_DEPENDENCIES)  # who asks; CSRF
     app.state.settings = settings
     app.state.catalog = catalog
     app.state.search = SearchService(settings, catalog)
@@ -85,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
     for router in API_ROUTERS:
         app.include_router(router)
+    install_auth(app, error_page=_error_page, wants_page=_wants_page)
     app.include_router(pages.router)
     add_error_pages(app)
     return app

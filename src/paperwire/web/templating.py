@@ -16,11 +16,13 @@ from starlette.responses import Response
 from paperwire.config import Settings
 from paperwire.taxonomy import category_name
 from paperwire.web import render
+from paperwire.web.auth.cookies import SESSION_COOKIES
+from paperwire.web.auth.csrf import csrf_field, csrf_token
+from paperwire.web.auth.viewer import signed_in_member
 from paperwire.web.content_encoding import accepts_gzip
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
-SESSION_COOKIE = "paperwire_session"  # readers signed in (a later issue) get uncached pages
 PAGE_MAX_AGE_S = 60
 
 
@@ -57,6 +59,9 @@ def make_environment(settings: Settings) -> Environment:
         url_with=url_with,
         quote=lambda value: quote(str(value), safe=""),
         category_name=lambda code: category_name(code) or "",
+        csrf_field=csrf_field,
+        csrf_token=csrf_token,
+        viewer=signed_in_member,
     )
     env.filters.update(
         math=render.render_text,
@@ -93,7 +98,8 @@ def with_gzip(page: RenderedPage) -> RenderedPage:
 
 
 def is_anonymous(request: Request) -> bool:
-    return SESSION_COOKIE not in request.cookies and "authorization" not in request.headers
+    """No session cookie (either name) and no Authorization header: the page is the same for all."""
+    return not any(name in request.cookies for name in SESSION_COOKIES) and "authorization" not in request.headers
 
 
 def page_response(request: Request, page: RenderedPage, cacheable: bool = True) -> Response:
