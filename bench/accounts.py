@@ -70,7 +70,8 @@ def main() -> None:
     url = args.url or settings.catalog_url
     open_catalog(url).engine.dispose()  # migrated
     hashed, verified = hash_times()
-    print(f"argon2id (m=19456 KiB, t=2, p=1): hash {hashed * 1e3:.1f} ms, verify {verified * 1e3:.1f} ms (median of 20)")
+    print(f"argon2id (m=19456 KiB, t=2, p=1): hash {hashed * 1e3:.1f} ms, verify {verified * 1e3:.1f} ms"
+          " (median of 20)")
     rate, refused = hits_per_second(url, settings, args.threads, args.seconds, args.accounts)
     print(f"rate limits on {url.split(':')[0]}: {rate:,.0f} hits/s with {args.threads} thread(s), "
           f"{args.accounts} accounts, {refused} refused")

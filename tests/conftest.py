@@ -153,7 +153,9 @@ def smtp_server():
     server = SmtpServer(host="127.0.0.1", port=port)
 
     def authenticate(_server, _session, _envelope, _mechanism, credentials):
-        given = (credentials.login.decode(), credentials.password.decode()) if isinstance(credentials, LoginPassword) else None
+        given = None
+        if isinstance(credentials, LoginPassword):
+            given = (credentials.login.decode(), credentials.password.decode())
         server.logins.append(given[0] if given else "")
         return AuthResult(success=given == server.login, handled=False)  # aiosmtpd answers 235 or 535
 

@@ -108,7 +108,7 @@ def test_links_signed_with_another_key_altered_or_meant_for_another_purpose_are_
         verify_email(db, KEY, reset)  # a reset link does not verify
     with pytest.raises(LinkInvalid):
         member_for_reset(db, KEY, verify)  # nor a verify link reset
-    for hostile in ("", "x" * 100_000, None, "\x00.\x00.\x00"):
+    for hostile in ("", "x" * 100_000, None, "\x00.\x00.\x00", "\ud800." + verify):
         with pytest.raises(LinkInvalid):
             member_for_reset(db, KEY, hostile)
 

@@ -19,6 +19,8 @@ def test_any_password_of_12_to_1024_characters_is_accepted_without_composition_r
     ("short", "too short: at least 12 characters, got 5"),
     ("", "too short"),
     ("p" * 1025, "too long: at most 1024 characters, got 1025"),
+    ("p" * 10_000_000, "too long: at most 1024 characters, got 10000000"),
+    ("broken \ud800 surrogate", "broken characters"),
     (None, "must be text"),
 ])
 def test_a_password_outside_the_policy_is_refused_saying_why(password, says):
@@ -38,6 +40,7 @@ def test_a_wrong_password_or_a_damaged_hash_does_not_match():
     assert verify_password(stored, "correct horse batterY") == (False, False)
     assert verify_password("not a hash", "correct horse battery") == (False, False)
     assert verify_password(stored, "x" * 100_000) == (False, False)
+    assert verify_password(stored, "broken \ud800 surrogate") == (False, False)
 
 
 def test_the_same_characters_typed_as_composed_or_decomposed_unicode_match():

@@ -55,7 +55,7 @@ def test_a_username_or_email_taken_in_any_case_is_refused_naming_the_field(db, a
 
 @pytest.mark.parametrize("username", [
     "al", "a" * 33, "al ice", "alice\n", "\u0430lice",  # Cyrillic а: a look-alike of "alice"
-    "alice\u200f", "\u202eecila", "al\x00ice", "<script>", "alice@example", "ａｌｉｃｅ", "x" * 10_000, "",
+    "alice\u200f", "\u202eecila", "al\x00ice", "<script>", "alice@example", "ａｌｉｃｅ", "x" * 10_000, "", "\ud800lice",
 ])
 def test_usernames_outside_ascii_letters_digits_dash_and_underscore_are_refused(db, alice, username):
     with pytest.raises(AccountError, match="use 3 to 32 of the letters") as refused:
@@ -95,6 +95,8 @@ def test_members_sign_in_with_username_or_email_and_the_right_password_only(db, 
     assert authenticate(db, "nobody", PASSWORD) is None
     assert authenticate(db, "x" * 10_000, PASSWORD) is None
     assert authenticate(db, None, PASSWORD) is None
+    assert authenticate(db, "\ud800lice", PASSWORD) is None  # a lone surrogate, as JSON can carry
+    assert member_by_username(db, "\ud800lice") is None and member_by_email(db, "a\ud800@example.org") is None
 
 
 def test_a_disabled_member_cannot_sign_in_until_enabled(db, alice):

@@ -89,7 +89,7 @@ def _serializer(secret_key: str, salt: str) -> URLSafeTimedSerializer:
 
 
 def _load(secret_key: str, salt: str, token: object, max_age_s: int, kind: str) -> tuple[int, str]:
-    if not isinstance(token, str) or len(token) > MAX_LINK_TOKEN_LENGTH:
+    if not isinstance(token, str) or len(token) > MAX_LINK_TOKEN_LENGTH or not token.isascii():
         raise LinkInvalid(f"this {kind} link is not valid")
     try:
         payload = _serializer(secret_key, salt).loads(token, max_age=max_age_s)

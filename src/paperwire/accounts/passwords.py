@@ -43,15 +43,16 @@ class PasswordCheck(NamedTuple):
 
 def check_policy(password: str) -> str:
     """The password as it will be hashed (NFKC, so the same characters typed on any keyboard
-    match), or AccountError saying why it cannot be used. Length is the only rule."""
+    match), or AccountError saying why it cannot be used. Length, as typed, is the only rule."""
     if not isinstance(password, str):
         raise AccountError("password", "password must be text")
-    normalized = unicodedata.normalize("NFKC", password)
-    if len(normalized) < MIN_LENGTH:
-        raise AccountError("password", f"password is too short: at least {MIN_LENGTH} characters, got {len(normalized)}")
-    if len(normalized) > MAX_LENGTH:
-        raise AccountError("password", f"password is too long: at most {MAX_LENGTH} characters, got {len(normalized)}")
-    return normalized
+    if len(password) < MIN_LENGTH:
+        raise AccountError("password", f"password is too short: at least {MIN_LENGTH} characters, got {len(password)}")
+    if len(password) > MAX_LENGTH:
+        raise AccountError("password", f"password is too long: at most {MAX_LENGTH} characters, got {len(password)}")
+    if not _encodable(password):
+        raise AccountError("password", "password holds broken characters (lone UTF-16 surrogates)")
+    return unicodedata.normalize("NFKC", password)
 
 
 def hash_password(password: str) -> str:
@@ -64,9 +65,9 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> PasswordCheck:
     """Whether ``password`` matches ``password_hash``. With no hash (an unknown account) a
     dummy hash is verified instead, so the answer takes as long as for a real account."""
-    candidate = unicodedata.normalize("NFKC", password) if isinstance(password, str) else ""
-    if len(candidate) > MAX_LENGTH:  # no account can hold such a password: don't hash it
-        return PasswordCheck(False, False)
+    if not isinstance(password, str) or len(password) > MAX_LENGTH or not _encodable(password):
+        return PasswordCheck(False, False)  # no account can hold such a password: don't hash it
+    candidate = unicodedata.normalize("NFKC", password)
     with hashing_slot():
         try:
             HASHER.verify(password_hash or _dummy_hash(), candidate)
@@ -86,6 +87,14 @@ def hashing_slot() -> Iterator[None]:
         yield
     finally:
         _slots.release()
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 _dummy: list[str] = []

@@ -121,7 +121,8 @@ class RateLimits:
         self.storage = TableStorage(db)
         self.limiter = FixedWindowRateLimiter(self.storage)
         self.rules = {
-            rule: {kind: _parsed(settings, f"limit_{rule}_per_{kind}") for kind in kinds} for rule, kinds in RULES.items()
+            rule: {kind: _parsed(settings, f"limit_{rule}_per_{kind}") for kind in kinds}
+            for rule, kinds in RULES.items()
         }
         self._next_purge = 0.0
         self._purge_lock = threading.Lock()
@@ -159,7 +160,9 @@ def _parsed(settings: Settings, name: str) -> list[RateLimitItem]:
     try:
         return parse_many(text)
     except ValueError:
-        raise ConfigError(f"setting {name}: {text!r} is not a rate limit such as '10/minute' or '5/hour;20/day'") from None
+        raise ConfigError(
+            f"setting {name}: {text!r} is not a rate limit such as '10/minute' or '5/hour;20/day'"
+        ) from None
 
 
 def _stored_identifier(identifier: object) -> str:

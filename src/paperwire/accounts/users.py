@@ -84,11 +84,13 @@ def member_by_id(db: Engine, user_id: int) -> Member | None:
 
 
 def member_by_username(db: Engine, username: str) -> Member | None:
-    return _member_where(db, users.c.username_key == username.lower()) if isinstance(username, str) else None
+    key = _lookup_key(username)
+    return _member_where(db, users.c.username_key == key) if key else None
 
 
 def member_by_email(db: Engine, email: str) -> Member | None:
-    return _member_where(db, users.c.email_key == email.lower()) if isinstance(email, str) else None
+    key = _lookup_key(email)
+    return _member_where(db, users.c.email_key == key) if key else None
 
 
 def list_users(db: Engine) -> list[Member]:
@@ -101,10 +103,10 @@ def authenticate(db: Engine, username_or_email: str, password: str) -> Member | 
     """The member these credentials belong to, or None. Unknown accounts cost the same hash
     as known ones, so the answer's timing does not tell them apart; disabled members are
     refused. A hash made with older parameters is replaced by one with the current ones."""
-    key = username_or_email.lower() if isinstance(username_or_email, str) else ""
+    key = _lookup_key(username_or_email)
     column = users.c.email_key if "@" in key else users.c.username_key
     row = None
-    if len(key) <= MAX_EMAIL_LENGTH:  # longer names no account has: skip the lookup, not the hash
+    if key:  # what no account can be called is not looked up (but still costs the hash)
         with db.connect() as connection:
             row = connection.execute(select(users).where(column == key)).mappings().first()
     check = verify_password(row["password_hash"] if row else None, password)
@@ -164,6 +166,13 @@ def delete_user(db: Engine, user_id: int) -> None:
     with db.begin() as connection:
         if not connection.execute(delete(users).where(users.c.id == user_id)).rowcount:
             raise UnknownMember(f"no account with id {user_id}")
+
+
+def _lookup_key(name: object) -> str:
+    # Usernames and addresses are short ASCII: anything else matches no account ("" here).
+    if isinstance(name, str) and name.isascii() and len(name) <= MAX_EMAIL_LENGTH:
+        return name.lower()
+    return ""
 
 
 def _member_where(db: Engine, condition) -> Member | None:

@@ -40,7 +40,8 @@ def build_message(
     """A message from ``settings.mail_from`` to ``to``; ``headers`` adds others such as
     List-Unsubscribe (not the ones this function sets)."""
     try:
-        recipient = Address(display_name=_header_text("recipient name", to_name, MAX_NAME_LENGTH), addr_spec=check_address(to))
+        name = _header_text("recipient name", to_name, MAX_NAME_LENGTH)
+        recipient = Address(display_name=name, addr_spec=check_address(to))
     except InvalidAddress as error:
         raise InvalidMessage(f"recipient: {error}") from None
     message = EmailMessage()

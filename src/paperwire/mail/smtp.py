@@ -40,7 +40,9 @@ def send(settings: Settings, message: EmailMessage) -> None:
     if not mail_enabled(settings):
         raise ConfigError("no mail can be sent: set smtp_host (and smtp_port, smtp_security) in paperwire.toml")
     if settings.smtp_security not in SECURITY:
-        raise ConfigError(f"setting smtp_security: expected one of {', '.join(SECURITY)}, got {settings.smtp_security!r}")
+        raise ConfigError(
+            f"setting smtp_security: expected one of {', '.join(SECURITY)}, got {settings.smtp_security!r}"
+        )
     where = f"{settings.smtp_host}:{settings.smtp_port}"
     try:
         with _connect(settings) as server:
@@ -56,7 +58,8 @@ def send(settings: Settings, message: EmailMessage) -> None:
     except smtplib.SMTPNotSupportedError as error:
         raise PermanentMailError(f"{where}: {error} (check smtp_security)") from None
     except ssl.SSLCertVerificationError as error:
-        raise PermanentMailError(f"{where}: the server's TLS certificate is not trusted: {error.verify_message}") from None
+        untrusted = f"{where}: the server's TLS certificate is not trusted: {error.verify_message}"
+        raise PermanentMailError(untrusted) from None
     except (smtplib.SMTPException, OSError) as error:  # refused, reset, timed out, unknown host
         raise TemporaryMailError(f"{where}: {error or type(error).__name__}") from None
 
