@@ -15,13 +15,14 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from paperwire.config import Settings, load_settings
 from paperwire.search import SearchService
 from paperwire.store import open_catalog
 from paperwire.web import api_docs, api_v1, arxiv_api, exports, feeds, hf_api, pages
 from paperwire.web.api_common import ApiError
+from paperwire.web.asgi import HttpMiddleware
 from paperwire.web.auth.setup import GLOBAL_DEPENDENCIES, install_auth
 from paperwire.web.cache import TTLCache
 from paperwire.web.canonical_host import CanonicalHostMiddleware
@@ -150,7 +151,7 @@ def _internal_error(request: Request) -> Response:
     return _error_page(request, 500, "Something broke on our side. It has been logged; please try again later.")
 
 
-class LastResortErrors:
+class LastResortErrors(HttpMiddleware):
     """An exception no handler took: logged once, with its path, and answered 500.
 
     A FastAPI handler for Exception would run inside Starlette's ServerErrorMiddleware, which
@@ -158,13 +159,7 @@ class LastResortErrors:
     is re-raised from here.
     """
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def watched_send(message: Message) -> None:

@@ -12,16 +12,16 @@ from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from paperwire.web.asgi import HttpMiddleware
 
-class CanonicalHostMiddleware:
+
+class CanonicalHostMiddleware(HttpMiddleware):
     def __init__(self, app: ASGIApp, base_url: str):
-        self.app = app
+        super().__init__(app)
         parts = urlsplit(base_url)
         self.scheme = parts.scheme or "http"
         self.host = parts.netloc.encode("idna")
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            headers = [(name, value) for name, value in scope["headers"] if name != b"host"]
-            scope = dict(scope, scheme=self.scheme, headers=[(b"host", self.host), *headers])
-        await self.app(scope, receive, send)
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(name, value) for name, value in scope["headers"] if name != b"host"]
+        await self.app(dict(scope, scheme=self.scheme, headers=[(b"host", self.host), *headers]), receive, send)
