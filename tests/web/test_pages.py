@@ -188,6 +188,15 @@ def test_browse_by_category_and_author(app_client):
     assert author.status_code == 200 and HOSTILE_ID in author.text
 
 
+def test_counts_of_one_are_singular(app_client):
+    author = app_client.get("/authors/Zoë Ångström").text  # the hostile paper's author, of that one paper
+    assert "1 paper, newest first." in author and "1 papers" not in author
+    card = app_client.get("/").text
+    assert "0 comments" in card and "1 comments" not in card
+    assert "1 result<" in app_client.get("/search?q=alert&has_code=true&category=cs.CR").text
+    assert "46 papers" in app_client.get("/?date=2026-07-01&period=week").text
+
+
 def test_every_page_has_the_search_box(app_client):
     for url in ("/", "/trending", "/categories", f"/papers/{HOSTILE_ID}", "/search"):
         assert '<label for="site-search"' in app_client.get(url).text, url

@@ -103,7 +103,7 @@ def register(main: click.Group) -> None:
             return
         click.echo(f"{results.total} matching; showing {len(results.hits)}")
         for rank, hit in enumerate(results.hits, start=offset + 1):
-            _print_hit(rank, hit)
+            _print_hit(rank, hit, results.query.highlight_words)
 
     @main.command("similar")
     @click.argument("paper_id")
@@ -239,13 +239,12 @@ def _hit_json(hit) -> dict:
             "title_html": hit.title_html, "snippet_html": hit.snippet_html}
 
 
-def _print_hit(rank: int, hit) -> None:
-    import html
-    import re
+def _print_hit(rank: int, hit, words: tuple[str, ...] = ()) -> None:
+    from paperwire.search.snippets import snippet_text
 
     paper = hit.paper.paper
     day = paper.listing_date or paper.published_date
-    plain = html.unescape(re.sub(r"</?mark>", "", hit.snippet_html))
+    plain = snippet_text(paper.abstract, words)
     authors = ", ".join(paper.authors[:3]) + (" et al." if len(paper.authors) > 3 else "")
     click.echo(f"{rank:>3}. {click.style(paper.display_title, bold=True)}")
     click.echo(f"     {paper.id}  {day or ''}  {paper.primary_category or ''}  {authors}  score {hit.score:.3f}")

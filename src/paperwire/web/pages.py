@@ -22,6 +22,7 @@ from paperwire.web.api_common import MAX_CATEGORY_CHARS, MAX_NAME_CHARS, MAX_OFF
 from paperwire.web.api_v1 import SEARCH_MAX_OFFSET
 from paperwire.web.periods import PERIOD_KINDS, BadDate, parse_day, period_for
 from paperwire.web.page_cache import cached_page
+from paperwire.web.render import counted
 from paperwire.web.templating import render_page
 
 log = logging.getLogger(__name__)
@@ -203,7 +204,7 @@ def category(request: Request, category: str, page: WholeNumber = 1):
         raise PageError(404, f"No papers in category {category[:40]!r}.")
     named = f"{category_name(category)}: " if category_name(category) else ""
     return _paper_list(request, papers, total, page, title=category, heading=f"Papers in {category}",
-                       intro=f"{named}{total} papers, newest first.", active="categories",
+                       intro=f"{named}{counted(total, 'paper')}, newest first.", active="categories",
                        feeds=[(f"New in {category}", f"/feeds/category/{quote(category)}.rss")])
 
 
@@ -217,7 +218,7 @@ def author(request: Request, name: str, page: WholeNumber = 1):
     if total == 0:
         raise PageError(404, f"No papers by {name[:80]!r}.")
     return _paper_list(request, papers, total, page, title=name, heading=f"Papers by {name}",
-                       intro=f"{total} papers, newest first.", active=None, feeds=[])
+                       intro=f"{counted(total, 'paper')}, newest first.", active=None, feeds=[])
 
 
 def _paper_list(request: Request, papers, total: int, page: int, *, title: str, heading: str, intro: str,
