@@ -205,12 +205,18 @@ def stats(app: AppContext, as_json: bool) -> None:
     Example:
       paperwire stats --json | jq .by_source
     """
+    from paperwire.search.embedding_store import stored_count
+    from paperwire.search.indexer import embedding_store_path
+
     figures = app.existing_catalog.stats()
+    # Vectors are stored one a paper; the count shows how far `embed` or `index` has come.
+    figures["papers_with_vectors"] = min(stored_count(embedding_store_path(app.settings)), figures["papers"])
     if as_json:
         click.echo(json.dumps(figures, default=str, indent=2))
         return
     click.echo(f"papers: {figures['papers']}   deleted: {figures['deleted']}   "
-               f"latest listing date: {figures['latest_listing_date'] or '-'}")
+               f"latest listing date: {figures['latest_listing_date'] or '-'}   "
+               f"with vectors: {figures['papers_with_vectors']}")
     for title, key in (("by source", "by_source"), ("by primary category (top 30)", "by_primary_category"),
                        ("by listing month", "by_listing_month")):
         click.echo(f"\n{title}:")

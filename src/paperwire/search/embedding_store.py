@@ -10,12 +10,14 @@ Vectors are kept as float16 (half the disk; cosine scores change in the 4th deci
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
 FILE_NAME = "embeddings.sqlite3"
+_COUNT = "SELECT count(*) FROM embeddings"
 
 
 class EmbeddingStore:
@@ -74,7 +76,15 @@ class EmbeddingStore:
                 self._conn.execute(f"DELETE FROM embeddings WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk)
 
     def count(self) -> int:
-        return self._conn.execute("SELECT count(*) FROM embeddings").fetchone()[0]
+        return self._conn.execute(_COUNT).fetchone()[0]
+
+
+def stored_count(path: Path) -> int:
+    """How many vectors the store at ``path`` holds, read without creating or changing anything."""
+    if not Path(path).is_file():
+        return 0
+    with closing(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        return conn.execute(_COUNT).fetchone()[0]
 
 
 def _chunks(values: list, size: int) -> Iterator[list]:

@@ -22,7 +22,7 @@ import numpy as np
 
 from paperwire.config import Settings
 from paperwire.search.embedder import DIMENSIONS, Embedder
-from paperwire.search.embedding_job import vectors_for
+from paperwire.search.embedding_job import embed_catalog, vectors_for
 from paperwire.search.embedding_store import FILE_NAME as EMBEDDINGS_FILE, EmbeddingStore
 from paperwire.search.facets import FacetRows
 from paperwire.search.generations import IndexState, fsync_dir, read_state, remove_unused, write_state
@@ -79,7 +79,9 @@ def build_indexes(settings: Settings, catalog: Catalog, *, rebuild: bool = False
         new_ids: list[int] = []
         new_vectors: list[np.ndarray] = []
         new_facets: list[tuple] = []
-        embedded = 0
+        # The slow part first, newest papers first and its length said up front; the pass
+        # below then finds the vectors stored (it embeds only what changed meanwhile).
+        embedded = embed_catalog(catalog, store, embedder, since=since, progress=progress)
         from tqdm import tqdm
 
         pending = _count_changed(catalog, since)
