@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -76,6 +77,10 @@ def verify_weights(directory: Path) -> None:
 
 
 def pick_device() -> str:
+    # Without a GPU driver torch can only answer "cpu": say so without importing it (~2 s, ~150 MB).
+    drivers = ("/proc/driver/nvidia", "/dev/nvidiactl", "/dev/kfd")
+    if sys.platform == "linux" and not any(Path(p).exists() for p in drivers):
+        return "cpu"
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
@@ -109,7 +114,7 @@ class Embedder:
 
                 directory = model_dir()
                 verify_weights(directory)
-                device = self._device or pick_device()
+                device = self.device
                 tokenizer = AutoTokenizer.from_pretrained(str(directory))
                 model = AutoModel.from_pretrained(str(directory)).to(device).eval()
                 if device == "cuda":
@@ -123,7 +128,8 @@ class Embedder:
 
     @property
     def device(self) -> str:
-        self._load()
+        if self._device is None:
+            self._device = pick_device()
         return self._device
 
     def embed(self, texts: Sequence[str], max_tokens: int | None = None) -> np.ndarray:
@@ -147,9 +153,7 @@ class Embedder:
                 self._recent_queries.move_to_end(text)
                 return cached
         if self._query_encoder is not None and self.device == "cpu":
-            _model, tokenizer = self._load()
-            ids = tokenizer(text, truncation=True, max_length=QUERY_MAX_TOKENS)["input_ids"]
-            vector = self._query_encoder.encode(ids)
+            vector = self._query_encoder.embed(text)  # PyTorch is never loaded for queries
         else:
             vector = self.embed([text], max_tokens=QUERY_MAX_TOKENS)[0]
         vector.setflags(write=False)

@@ -27,6 +27,7 @@ from paperwire.search.embedding_store import FILE_NAME as EMBEDDINGS_FILE, Embed
 from paperwire.search.facets import FacetRows
 from paperwire.search.generations import IndexState, fsync_dir, read_state, remove_unused, write_state
 from paperwire.search.keyword import KeywordIndex
+from paperwire.search.query_encoder import ensure_export, query_model_dir
 from paperwire.search.vectors import EXACT_LIMIT, build_ann
 from paperwire.store import Catalog
 
@@ -73,6 +74,8 @@ def build_indexes(settings: Settings, catalog: Catalog, *, rebuild: bool = False
         target_revision = catalog.max_revision()
         since = state.revision if state else 0
         keyword = KeywordIndex(index_dir / keyword_dir)
+        if embedder is None:  # the real model: export its query encoder now, not on a reader's first search
+            ensure_export(query_model_dir(settings))
         embedder = embedder or Embedder()
 
         changed_ids: list[int] = []

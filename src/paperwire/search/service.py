@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -10,13 +11,13 @@ import numpy as np
 
 from paperwire.config import Settings
 from paperwire.paper import clean_text, title_key
-from paperwire.search.embedder import Embedder, document_text
+from paperwire.search.embedder import Embedder, ModelError, document_text
 from paperwire.search.facets import FacetRows
 from paperwire.search.fuse import convex
 from paperwire.search.generations import IndexState, read_state, state_path
 from paperwire.search.keyword import KeywordIndex
 from paperwire.search.query import ParsedQuery, SearchFilters, parse_query, with_filters, words
-from paperwire.search.query_encoder import OnnxQueryEncoder
+from paperwire.search.query_encoder import OnnxQueryEncoder, query_model_dir
 from paperwire.search.snippets import highlight, snippet
 from paperwire.search.vectors import VectorIndex
 from paperwire.store import Catalog, StoredPaper
@@ -31,6 +32,9 @@ MAX_LIMIT = 200
 CLOSEST_BY_MEANING = 20
 QUERY_THREADS = 1
 _AUTHOR_LIMIT = 100_000
+WARM_UP_QUERY = "warming up the search"
+
+log = logging.getLogger(__name__)
 
 
 class IndexMissing(RuntimeError):
@@ -72,11 +76,23 @@ class SearchService:
         # One query at a time: a single thread answers a short query sooner than two
         # threads contending with the web server for the same cores (docs/benchmarks.md).
         self.embedder = embedder or Embedder(
-            threads=QUERY_THREADS, query_encoder=OnnxQueryEncoder(settings.home / "models", threads=QUERY_THREADS)
+            threads=QUERY_THREADS, query_encoder=OnnxQueryEncoder(query_model_dir(settings), threads=QUERY_THREADS)
         )
         self._lock = threading.Lock()
         self._loaded: _Loaded | None = None
         self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyword")
+
+    def prepare(self) -> None:
+        """Make the first search as quick as the next: load the query model and, when the indexes
+        are built, open them and answer one query. A home without indexes (or without the model)
+        still starts; its searches then say what is missing."""
+        try:
+            self.embedder.embed_query(WARM_UP_QUERY)
+            self.search(WARM_UP_QUERY, limit=1)
+        except IndexMissing:
+            pass  # `paperwire index` builds them; the next search opens them
+        except (ModelError, OSError) as exc:
+            log.warning("search is not ready: %s", exc)
 
     # ---- index generations -------------------------------------------------------------
 
