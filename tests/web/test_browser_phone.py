@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from test_browser import browser, pytestmark  # noqa: F401 (Chromium through Playwright, skipped without it)
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 PHONE = {"width": 390, "height": 844}
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
-                                                     "(scripts/install-system-deps installs it)"),
-]
 
-
-@pytest.fixture(scope="module")
-def phone(live_server):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=live_server, viewport=PHONE, is_mobile=True)
-        yield context.new_page()
-        browser.close()
+@pytest.fixture
+def phone(browser, live_server):  # noqa: F811
+    context = browser.new_context(base_url=live_server, viewport=PHONE, is_mobile=True)
+    yield context.new_page()
+    context.close()
 
 
 def test_first_result_shows_on_the_first_phone_screen_with_filters_folded(phone):
