@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date
 from typing import Callable, Sequence
 
 import numpy as np
@@ -40,15 +39,16 @@ def vectors_for(papers: Sequence[StoredPaper], store: EmbeddingStore, embedder: 
 
 def embed_catalog(catalog: Catalog, store: EmbeddingStore, embedder: Embedder, since: int = 0,
                   progress: bool = True) -> int:
-    """Embed each live paper changed since revision ``since`` whose current text has no stored vector.
+    """Embed each live paper changed since revision ``since`` that has no stored vector yet.
 
     Newest papers first, so that a long backfill, stopped and resumed at will, has the
     recent papers' vectors soonest; with ``progress``, how long it will take is said up
-    front. Returns how many were embedded.
+    front. (A paper whose text changed since its vector was made is embedded again where
+    it is indexed, by :func:`vectors_for`.) Returns how many were embedded.
     """
     from tqdm import tqdm
 
-    missing = _missing_newest_first(catalog, store, embedder.max_tokens, since)
+    missing = _without_vectors(store, catalog.live_newest_first(since))
     if not missing:
         return 0
     if progress:
@@ -76,16 +76,12 @@ def embedding_plan(papers: int, device: str, cores: int | None = None) -> str:
             f"stop any time, a rerun goes on from there")
 
 
-def _missing_newest_first(catalog: Catalog, store: EmbeddingStore, max_tokens: int, since: int) -> list[int]:
-    """doc_ids of live papers changed since ``since`` with no vector of their current text, newest first."""
-    missing: list[tuple[date, int]] = []
-    for batch in catalog.changed_since(since):
-        digests = _current_hashes(batch, max_tokens)
-        stored = store.hashes(list(digests))
-        days = {p.doc_id: p.paper.listing_date or p.paper.published_date or date.min for p in batch}
-        missing += [(days[doc_id], doc_id) for doc_id, digest in digests.items() if stored.get(doc_id) != digest]
-    missing.sort(reverse=True)
-    return [doc_id for _day, doc_id in missing]
+def _without_vectors(store: EmbeddingStore, doc_ids: list[int]) -> list[int]:
+    """Those of ``doc_ids`` with no stored vector, in their order."""
+    stored: set[int] = set()
+    for start in range(0, len(doc_ids), 10_000):
+        stored.update(store.hashes(doc_ids[start:start + 10_000]))
+    return [doc_id for doc_id in doc_ids if doc_id not in stored]
 
 
 def _duration(seconds: float) -> str:

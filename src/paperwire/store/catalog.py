@@ -258,6 +258,16 @@ class Catalog:
             last_doc = rows[-1].doc_id
             yield [row_to_stored(r) for r in rows]
 
+    def live_newest_first(self, since_revision: int = 0) -> list[int]:
+        """doc_ids of the live papers changed since ``since_revision``, the latest listed first."""
+        day = func.coalesce(papers.c.listing_date, papers.c.published_date)
+        with self.engine.connect() as conn:
+            return list(conn.execute(
+                select(papers.c.doc_id)
+                .where(papers.c.revision > since_revision, papers.c.deleted.is_(False))
+                .order_by(day.desc().nulls_last(), papers.c.doc_id.desc())
+            ).scalars())
+
     def max_revision(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(select(func.max(papers.c.revision))).scalar() or 0
