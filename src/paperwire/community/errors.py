@@ -44,3 +44,9 @@ class Conflict(CommunityError):
     """The request clashes with what is already there (a duplicate submission, a second claim)."""
 
     status = 409
+
+
+class Unavailable(CommunityError):
+    """A service the operation needs (arXiv, for an unknown paper) cannot be reached now."""
+
+    status = 503

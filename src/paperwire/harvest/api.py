@@ -11,8 +11,9 @@ from paperwire.harvest.errors import HarvestError
 from paperwire.harvest.http import PoliteClient
 from paperwire.harvest.pages import fetch_page
 from paperwire.harvest.run import HarvestReport, HarvestRun
+from paperwire.paper import Paper
 from paperwire.sources import arxiv_atom
-from paperwire.store import Catalog
+from paperwire.store import Catalog, StoredPaper
 
 SORT_BY = ("relevance", "lastUpdatedDate", "submittedDate")
 SORT_ORDER = ("descending", "ascending")
@@ -64,3 +65,20 @@ def _harvest_results(client: PoliteClient, query: ApiQuery, run: HarvestRun, on_
             on_page(run.report, page)
         if page.total_results is not None and start >= page.total_results:
             return
+
+
+def fetch_paper(catalog: Catalog, client: PoliteClient, api_url: str, arxiv_id: str) -> StoredPaper | None:
+    """Fetch one paper by its arXiv id (``id_list=``) and store it; None when arXiv has no such paper.
+
+    Raises HarvestError when arXiv cannot be reached or answers with an error. The fetch is
+    recorded as an import run, as every harvest is.
+    """
+    params = {"id_list": arxiv_id, "max_results": "1"}
+    origin = str(httpx.URL(api_url, params=params))
+    page = fetch_page(client, api_url, params, arxiv_atom.parse_page, origin, final_errors=(arxiv_atom.ApiError,))
+    found = [item for item in page.items if isinstance(item, Paper) and item.id == arxiv_id]
+    if not found:
+        return None
+    with HarvestRun(catalog, origin, arxiv_atom.FORMAT) as run:
+        run.store(found)
+    return catalog.get(arxiv_id)
