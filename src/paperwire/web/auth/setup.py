@@ -9,12 +9,12 @@ from starlette.responses import Response
 
 from paperwire.accounts.ratelimit import RateLimits
 from paperwire.accounts.secret import site_secret
-from paperwire.web.auth import api, csrf, viewer
+from paperwire.web.auth import api, csrf, pages, settings_pages, viewer
 from paperwire.web.auth.errors import install_error_handlers
 
 # Given to FastAPI(dependencies=...): they run before every route, in this order.
 GLOBAL_DEPENDENCIES = [Depends(viewer.identify), Depends(csrf.protect)]
-ROUTERS = (api.router,)
+ROUTERS = (api.router, pages.router, settings_pages.router)
 
 
 def install_auth(app: FastAPI, error_page: Callable[..., Response], wants_page: Callable[[Request], bool]) -> None:
