@@ -171,9 +171,18 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(files("paperwire.store") / "migrations"))
     try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        with engine.connect() as connection:
+            if is_sqlite(engine):
+                # A migration that rebuilds a table (Alembic's batch mode on SQLite) drops the
+                # old one: with foreign keys on, that would cascade into every child row.
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()  # the pragma is a no-op inside a transaction
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+            if is_sqlite(engine):
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
     except SQLAlchemyError as exc:  # the first connection: here a bad or unreachable catalog shows
         raise CatalogError(cannot_open(exc, engine.url)) from None
     except CommandError as exc:  # e.g. a schema revision this version does not know

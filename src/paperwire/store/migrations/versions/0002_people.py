@@ -211,15 +211,15 @@ def upgrade() -> None:
     with op.batch_alter_table('comment_reports', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_comment_reports_comment_id'), ['comment_id'], unique=False)
 
-    with op.batch_alter_table('papers', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('votes', sa.Integer(), nullable=False, server_default=sa.text('0')))
-        batch_op.create_index(batch_op.f('ix_papers_votes'), ['votes'], unique=False)
+    # Plain ALTER TABLE: batch mode would rebuild the 88k-row papers table to add one column.
+    op.add_column('papers', sa.Column('votes', sa.Integer(), nullable=False, server_default=sa.text('0')))
+    op.create_index('ix_papers_votes', 'papers', ['votes'], unique=False)
 
 
 
 def downgrade() -> None:
+    op.drop_index('ix_papers_votes', table_name='papers')
     with op.batch_alter_table('papers', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_papers_votes'))
         batch_op.drop_column('votes')
 
     with op.batch_alter_table('comment_reports', schema=None) as batch_op:

@@ -1,0 +1,42 @@
+"""Upgrading a catalog made by an older paperwire keeps every paper, author and category."""
+
+from importlib.resources import files
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+
+from paperwire.store import open_catalog
+from paperwire.store.db import make_engine
+
+
+def _upgrade_to(engine, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(files("paperwire.store") / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def test_upgrading_a_first_version_catalog_keeps_its_authors_and_categories(database_url):
+    old = make_engine(database_url)
+    _upgrade_to(old, "0001")  # the catalog as the first release made it
+    with old.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO papers (doc_id, id, title_key, title, abstract, authors, authors_parsed, categories,"
+            " classes, code_links, extra, source, upvotes, num_comments, trending_score, deleted, revision,"
+            " imported_at, listing_date) VALUES (1, '2601.00001', 'a paper', 'A paper', '', '[\"Ada Lovelace\"]',"
+            " '[]', '[\"cs.CL\"]', '[]', '[]', '{}', 'test', 3, 0, 0, false, 1, '2026-01-05', '2026-01-05')"))
+        conn.execute(text("INSERT INTO paper_categories (doc_id, category, is_primary) VALUES (1, 'cs.CL', true)"))
+        conn.execute(text("INSERT INTO paper_authors (doc_id, position, name, name_key)"
+                          " VALUES (1, 0, 'Ada Lovelace', 'ada lovelace')"))
+    old.dispose()
+
+    catalog = open_catalog(database_url)  # migrates to the newest schema
+    with catalog.engine.connect() as conn:
+        counts = [conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                  for table in ("papers", "paper_categories", "paper_authors")]
+    assert counts == [1, 1, 1]
+    stored = catalog.get("2601.00001")
+    assert (stored.paper.upvotes, stored.votes) == (3, 0)  # the source's count kept, no site votes yet
+    catalog.engine.dispose()
