@@ -12,7 +12,7 @@ from alembic.config import Config
 from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError
 
 
 # orjson: several times faster than the stdlib json SQLAlchemy uses by default.
@@ -104,7 +104,7 @@ def catalog_exists(url: str) -> bool:
     try:
         with engine.connect() as conn:
             return inspect(conn).has_table("alembic_version")
-    except SQLAlchemyError as exc:
+    except DBAPIError as exc:
         raise CatalogError(cannot_open(exc, engine.url)) from None
     finally:
         engine.dispose()
@@ -125,7 +125,7 @@ def out_of_space(exc: BaseException, url: str | URL) -> str | None:
     return None
 
 
-def cannot_open(exc: SQLAlchemyError, url: str | URL) -> str:
+def cannot_open(exc: DBAPIError, url: str | URL) -> str:
     """One line saying why the catalog at ``url`` could not be opened, and what to do."""
     full = out_of_space(exc, url)
     if full:
@@ -183,7 +183,7 @@ def migrate(engine: Engine) -> None:
             if is_sqlite(engine):
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                 connection.commit()
-    except SQLAlchemyError as exc:  # the first connection: here a bad or unreachable catalog shows
+    except DBAPIError as exc:  # the first connection: here a bad or unreachable catalog shows
         raise CatalogError(cannot_open(exc, engine.url)) from None
     except CommandError as exc:  # e.g. a schema revision this version does not know
         raise CatalogError(f"cannot open the catalog {shown(engine.url)}: {exc}; "
