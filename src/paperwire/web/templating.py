@@ -16,6 +16,7 @@ from starlette.responses import Response
 from paperwire.config import Settings
 from paperwire.taxonomy import category_name
 from paperwire.web import render
+from paperwire.web.card_bodies import CardBodies
 from paperwire.web.auth.cookies import SESSION_COOKIES
 from paperwire.web.auth.csrf import csrf_field, csrf_token
 from paperwire.web.auth.viewer import signed_in_member
@@ -73,6 +74,7 @@ def make_environment(settings: Settings) -> Environment:
         code_host=render.code_host,
         isodate=lambda d: d.isoformat() if d else "",
     )
+    env.globals["card_body"] = CardBodies(env)
     return env
 
 
