@@ -70,16 +70,31 @@ def _settings(home: Path, database_url: str | None, environ: dict[str, str]) -> 
     return load_settings(home=home, environ=environ)
 
 
-@pytest.fixture
-def make_site(tmp_path):
-    """``make_site(base_url="https://...", smtp_host=...)``: a site on a fresh SQLite home."""
+def _factory(home: Path, database_url: str | None):
     made: list[Site] = []
 
     def make(settings: Settings | None = None, **environ: str) -> Site:
-        site = Site(settings or _settings(tmp_path / "home", None, environ))
+        site = Site(settings or _settings(home, database_url, environ))
         made.append(site)
         return site
 
+    return make, made
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """``make_site(base_url="https://...", smtp_host=...)``: a site on a fresh SQLite home;
+    called twice with the same settings, two workers of one site."""
+    make, made = _factory(tmp_path / "home", None)
+    yield make
+    for site in made:
+        site.close()
+
+
+@pytest.fixture
+def make_both_site(database_url, tmp_path):
+    """As make_site, on SQLite and then on PostgreSQL."""
+    make, made = _factory(tmp_path / "home", database_url)
     yield make
     for site in made:
         site.close()
@@ -91,8 +106,6 @@ def site(make_site) -> Site:
 
 
 @pytest.fixture
-def both_site(database_url, tmp_path):
+def both_site(make_both_site) -> Site:
     """A site on SQLite, then on PostgreSQL."""
-    made = Site(_settings(tmp_path / "home", database_url, {}))
-    yield made
-    made.close()
+    return make_both_site()

@@ -33,7 +33,8 @@ def verification_mail(request: Request, member: Member) -> BackgroundTask:
             f"{_link(settings, '/verify-email', token)}\n\n"
             "If you did not sign up, ignore this mail: nothing happens without the link.\n")
     return _sent_later(settings, member, "verification",
-                       build_message(settings, member.email, f"Confirm your address on {settings.site_name}", text))
+                       build_message(settings, member.email, f"Confirm your address on {settings.site_name}", text,
+                                     to_name=member.username))
 
 
 def reset_mail(request: Request, member: Member) -> BackgroundTask:
@@ -45,7 +46,8 @@ def reset_mail(request: Request, member: Member) -> BackgroundTask:
             f"{_link(settings, '/reset-password', token)}\n\n"
             "If it was not you, ignore this mail: your password stays as it is.\n")
     return _sent_later(settings, member, "password reset",
-                       build_message(settings, member.email, f"Reset your password on {settings.site_name}", text))
+                       build_message(settings, member.email, f"Reset your password on {settings.site_name}", text,
+                                     to_name=member.username))
 
 
 def _link(settings: Settings, path: str, token: str) -> str:
