@@ -44,15 +44,17 @@ def set_form_cookie(response: Response, settings: Settings, value: str) -> None:
 
 
 def clear_session_cookie(response: Response, settings: Settings) -> None:
-    response.delete_cookie(session_cookie_name(settings), path="/", secure=is_https(settings), httponly=True,
-                           samesite="lax")
+    _clear(response, settings, session_cookie_name(settings))
 
 
 def clear_form_cookie(response: Response, settings: Settings) -> None:
-    response.delete_cookie(form_cookie_name(settings), path="/", secure=is_https(settings), httponly=True,
-                           samesite="lax")
+    _clear(response, settings, form_cookie_name(settings))
 
 
 def _set(response: Response, settings: Settings, name: str, value: str, max_age_s: int) -> None:
     response.set_cookie(name, value, max_age=max_age_s, path="/", secure=is_https(settings), httponly=True,
                         samesite="lax")
+
+
+def _clear(response: Response, settings: Settings, name: str) -> None:
+    response.delete_cookie(name, path="/", secure=is_https(settings), httponly=True, samesite="lax")

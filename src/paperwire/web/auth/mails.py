@@ -26,35 +26,33 @@ RESET_VALID_FOR = "one hour"
 
 
 def verification_mail(request: Request, member: Member) -> BackgroundTask:
-    settings = request.app.state.settings
+    site = request.app.state.settings.site_name
     token = links.verify_email_token(request.app.state.secret_key, member)
-    text = (f"Hello {member.username},\n\n"
-            f"please confirm that {member.email} is your address on {settings.site_name}:\n\n"
-            f"{_link(settings, '/verify-email', token)}\n\n"
-            "If you did not sign up, ignore this mail: nothing happens without the link.\n")
-    return _sent_later(settings, member, "verification",
-                       build_message(settings, member.email, f"Confirm your address on {settings.site_name}", text,
-                                     to_name=member.username))
+    return _mail(request, member, "verification", f"Confirm your address on {site}", (
+        f"please confirm that {member.email} is your address on {site}:\n\n"
+        f"{_link(request, '/verify-email', token)}\n\n"
+        "If you did not sign up, ignore this mail: nothing happens without the link.\n"))
 
 
 def reset_mail(request: Request, member: Member) -> BackgroundTask:
-    settings = request.app.state.settings
+    site = request.app.state.settings.site_name
     token = links.password_reset_token(request.app.state.catalog.engine, request.app.state.secret_key, member)
-    text = (f"Hello {member.username},\n\n"
-            f"someone (you, we hope) asked to reset your password on {settings.site_name}. "
-            f"This link sets a new one; it works once, for {RESET_VALID_FOR}:\n\n"
-            f"{_link(settings, '/reset-password', token)}\n\n"
-            "If it was not you, ignore this mail: your password stays as it is.\n")
-    return _sent_later(settings, member, "password reset",
-                       build_message(settings, member.email, f"Reset your password on {settings.site_name}", text,
-                                     to_name=member.username))
+    return _mail(request, member, "password reset", f"Reset your password on {site}", (
+        f"someone (you, we hope) asked to reset your password on {site}. "
+        f"This link sets a new one; it works once, for {RESET_VALID_FOR}:\n\n"
+        f"{_link(request, '/reset-password', token)}\n\n"
+        "If it was not you, ignore this mail: your password stays as it is.\n"))
 
 
-def _link(settings: Settings, path: str, token: str) -> str:
-    return site_url(settings, path, urlencode({"token": token}))
+def _link(request: Request, path: str, token: str) -> str:
+    return site_url(request.app.state.settings, path, urlencode({"token": token}))
 
 
-def _sent_later(settings: Settings, member: Member, kind: str, message: EmailMessage) -> BackgroundTask:
+def _mail(request: Request, member: Member, kind: str, subject: str, text: str) -> BackgroundTask:
+    """The mail to ``member``, to be sent once the answer has gone."""
+    settings = request.app.state.settings
+    message = build_message(settings, member.email, subject, f"Hello {member.username},\n\n{text}",
+                            to_name=member.username)
     return BackgroundTask(_deliver, settings, member.id, kind, message)
 
 
