@@ -7,9 +7,15 @@ import html
 import logging
 import re
 
+from datetime import date
+
 import pytest
 
 from paperwire.accounts import users
+from paperwire.community import comments, votes
+from paperwire.community.rules import Policy
+from paperwire.paper import Paper
+from paperwire.store import Catalog
 
 from .conftest import PASSWORD
 
@@ -189,17 +195,29 @@ def test_changing_the_email_address_needs_the_password_and_asks_to_confirm_the_n
     assert smtp.messages[-1]["To"].addresses[0].addr_spec == "ann@new.example"
 
 
-def test_deleting_the_account_needs_the_password_and_signs_out(site):
-    site.member("ann")
+def test_deleting_the_account_takes_back_its_votes_keeps_its_comments_and_signs_out(site):
+    ann = site.member("ann")
+    catalog, policy = Catalog(site.db), Policy(site.settings)
+    catalog.store([Paper(id="2607.00001", arxiv_id="2607.00001", title="A paper", abstract="About it.",
+                         listing_date=date(2026, 7, 1))])
+    doc_id = catalog.get("2607.00001").doc_id
+    votes.upvote(site.db, policy, ann, doc_id)
+    comments.add_comment(site.db, policy, ann, doc_id, "My thoughts.")
     browser = site.browser()
     browser.sign_in("ann")
+
     refused = browser.submit("/settings/delete", page="/settings", password="not my password")
-    assert refused.status_code == 400 and _field_error(refused, "delete_password")
+    assert refused.status_code == 400
+    assert _field_error(refused, "delete_password") == "that is not your password; the account was not deleted"
     gone = browser.submit("/settings/delete", page="/settings", password=PASSWORD)
+
     assert gone.headers["location"] == "/signin?done=deleted"
-    assert users.member_by_username(site.db, "ann") is None
     assert "deleted user" in browser.get("/signin?done=deleted").text
     assert browser.get("/api/v1/me").status_code == 401
+    assert users.member_by_username(site.db, "ann") is None
+    assert catalog.get("2607.00001").votes == 0
+    (kept,) = comments.thread(site.db, policy, None, doc_id)
+    assert (kept.author_name, kept.body) == ("deleted user", "My thoughts.")
 
 
 HOSTILE = {

@@ -95,3 +95,24 @@ def test_a_signed_in_reader_never_gets_a_cached_page_nor_leaves_one(site):
     assert mine.headers["cache-control"] == "no-store"
     again = anonymous.get("/").text
     assert "Sign in" in again and token not in again and "csrf-token" not in again
+
+
+def test_require_write_scope_lets_sessions_and_write_tokens_through_and_stops_read_tokens(site):
+    """What community routes depend on, even for a route that changes things on a GET by mistake."""
+    from starlette.requests import Request
+
+    from paperwire.community.errors import NotAllowed, NotSignedIn
+    from paperwire.web.auth.viewer import ANONYMOUS, Viewer, require_write_scope
+
+    ann = site.member("ann")
+
+    def asked_by(viewer: Viewer) -> Request:
+        return Request({"type": "http", "app": site.app, "method": "GET", "path": "/", "headers": [],
+                        "state": {"viewer": viewer}})
+
+    assert require_write_scope(asked_by(Viewer(ann, via="session", scope="write"))) == ann
+    assert require_write_scope(asked_by(Viewer(ann, via="token", scope="write"))) == ann
+    with pytest.raises(NotAllowed, match="may only read"):
+        require_write_scope(asked_by(Viewer(ann, via="token", scope="read")))
+    with pytest.raises(NotSignedIn):
+        require_write_scope(asked_by(ANONYMOUS))

@@ -13,7 +13,9 @@ from paperwire.accounts import tokens, users
 from paperwire.accounts.errors import AccountError
 from paperwire.accounts.members import Member
 from paperwire.accounts.passwords import MAX_LENGTH, MIN_LENGTH
-from paperwire.community.errors import NotFound
+from paperwire.community import members
+from paperwire.community.errors import Invalid, NotFound
+from paperwire.community.rules import Policy
 from paperwire.mail.smtp import mail_enabled
 from paperwire.web.auth.errors import refusal
 from paperwire.web.auth.forms import echoed, form_page
@@ -106,13 +108,16 @@ def revoke_token(request: Request, token_id: int) -> Response:
 
 @router.post("/delete")
 def delete_account(request: Request, password: str = Form("")) -> Response:
-    """Delete the account for good: votes, library, tokens and sessions go; comments stay as
-    "deleted user"."""
-    member = _confirmed(request, password)
-    if member is None:
-        return _page(request, require_viewer(request), errors={"delete_password": WRONG_PASSWORD}, status=400)
-    end_browser_session(request)
-    users.delete_user(request.app.state.catalog.engine, member.id)
+    """Delete the account for good: votes (taken back from each paper's count), library, tokens
+    and sessions go; comments stay, as "deleted user"."""
+    member = require_viewer(request)
+    count_attempt(request, "sign_in", account=member.username)
+    try:
+        members.delete_account(request.app.state.catalog.engine, Policy(request.app.state.settings), member, password)
+    except Invalid as error:
+        return _page(request, member, errors={"delete_password": error.message.removeprefix("password: ")},
+                     status=400)
+    # The account's sessions went with it: only the cookie is left to drop.
     return signed_out(request, RedirectResponse("/signin?done=deleted", status_code=303))
 
 
