@@ -110,19 +110,24 @@ def catalog_exists(url: str) -> bool:
         engine.dispose()
 
 
-def out_of_space(exc: BaseException, url: str | URL) -> str | None:
-    """"no space left on <where>" when ``exc`` is the database running out of disk, else None."""
+def disk_full(exc: BaseException, directory: Path | None) -> bool:
+    """Whether ``exc`` (a driver's error, or SQLAlchemy's around one) is the disk running out of
+    space; ``directory``, where a SQLite file lies, tells a full disk behind a bare I/O error."""
     orig = getattr(exc, "orig", None) or exc
-    code = getattr(orig, "sqlite_errorcode", None)
+    code = (getattr(orig, "sqlite_errorcode", None) or 0) & 0xFF
+    # A full disk is SQLITE_FULL on a write, a bare I/O error when SQLite cannot even
+    # create its WAL index file to read.
+    if code == _SQLITE_FULL or (code == _SQLITE_IOERR and directory is not None and _nearly_full(directory)):
+        return True
+    return getattr(orig, "sqlstate", None) == _POSTGRES_DISK_FULL
+
+
+def out_of_space(exc: BaseException, url: str | URL) -> str | None:
+    """"no space left on <where>" when ``exc`` is the catalog's database running out of disk, else None."""
     directory = sqlite_directory(url)
-    if code is not None and directory is not None:
-        # A full disk is SQLITE_FULL on a write, a bare I/O error when SQLite cannot even
-        # create its WAL index file to read.
-        if code & 0xFF == _SQLITE_FULL or (code & 0xFF == _SQLITE_IOERR and _nearly_full(directory)):
-            return f"no space left on {directory}"
-    if getattr(orig, "sqlstate", None) == _POSTGRES_DISK_FULL:
-        return f"no space left on the database server of {shown(url)}"
-    return None
+    if not disk_full(exc, directory):
+        return None
+    return f"no space left on {directory or f'the database server of {shown(url)}'}"
 
 
 def cannot_open(exc: DBAPIError, url: str | URL) -> str:
