@@ -18,9 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from paperwire import sources
 from paperwire.config import ConfigError, Settings, load_settings
 from paperwire.store import Catalog, CatalogError, open_catalog
-from paperwire.store.db import catalog_exists, disk_full, out_of_space, shown
-
-AGAIN = "free some space there, then run the command again"
+from paperwire.store.db import FREE_SPACE, catalog_exists, disk_full, out_of_space, shown
 
 
 class AppContext:
@@ -124,17 +122,17 @@ class PaperwireGroup(click.Group):
             full = out_of_space(exc, ctx.find_object(AppContext).settings.catalog_url)
             if not full:
                 raise
-            raise click.ClickException(f"{full}: {AGAIN}") from None
+            raise click.ClickException(f"{full}: {FREE_SPACE}") from None
         except OSError as exc:  # writing the indexes
             if exc.errno != errno.ENOSPC:
                 raise
             where = Path(exc.filename).parent if exc.filename else ctx.find_object(AppContext).settings.home
-            raise click.ClickException(f"no space left on {where}: {AGAIN}") from None
+            raise click.ClickException(f"no space left on {where}: {FREE_SPACE}") from None
         except sqlite3.Error as exc:  # the stored embeddings, a SQLite file beside the indexes
             settings = ctx.find_object(AppContext).settings
             if not disk_full(exc, settings.index_dir):
                 raise
-            raise click.ClickException(f"no space left on {settings.index_dir}: {AGAIN}") from None
+            raise click.ClickException(f"no space left on {settings.index_dir}: {FREE_SPACE}") from None
 
 
 @click.group(cls=PaperwireGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from paperwire.community.trending import listing_score
 from paperwire.paper import DeletedRecord, InvalidPaper, Paper, merge, parse_arxiv_id
-from paperwire.store.db import CatalogFull, out_of_space
+from paperwire.store.db import FREE_SPACE, CatalogFull, out_of_space
 from paperwire.store.run_locks import run_locks
 from paperwire.store.schema import import_errors, import_runs, paper_authors, paper_categories, papers
 
@@ -139,7 +139,7 @@ class Catalog:
         except SQLAlchemyError as exc:
             full = out_of_space(exc, self.engine.url)
             if full:
-                raise CatalogFull(f"{full}: free some space there, then run the command again "
+                raise CatalogFull(f"{full}: {FREE_SPACE} "
                                   f"(what was stored so far is kept)", stored=BatchResult()) from None
             raise
 

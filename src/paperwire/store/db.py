@@ -33,6 +33,7 @@ _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 10, 13, 14, 26
 _POSTGRES_DISK_FULL = "53100"
 # An I/O error with less free space than this beside the database is the disk filling up.
 _NEARLY_FULL_BYTES = 1024 * 1024
+FREE_SPACE = "free some space there, then run the command again"  # what to do, after "no space left on X"
 _DRIVER_HELP = ("paperwire works with SQLite (leave database_url empty) and PostgreSQL "
                 "(postgresql://..., after pip install 'paperwire[postgres]')")
 
@@ -134,7 +135,7 @@ def cannot_open(exc: DBAPIError, url: str | URL) -> str:
     """One line saying why the catalog at ``url`` could not be opened, and what to do."""
     full = out_of_space(exc, url)
     if full:
-        return f"{full}: free some space there, then run the command again"
+        return f"{full}: {FREE_SPACE}"
     where = shown(url)
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
     code = (getattr(getattr(exc, "orig", None), "sqlite_errorcode", None) or 0) & 0xFF
