@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -43,6 +44,7 @@ PAGE_STALE_S = 300.0  # an expired page is served for this long while it is re-r
 PAGE_CACHE_BYTES = 32 * 1024 * 1024  # per worker: pages, their gzip and their URLs
 PAGE_CACHE_ENTRIES = 4096
 VALUE_CACHE_AGE_S = 300.0
+HANDLER_THREADS = 4  # per worker process
 
 
 class CachedStaticFiles(StaticFiles):
@@ -62,6 +64,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.search.prepare()  # the model and indexes loaded before the first reader's search
+        # Few handler threads per worker: forty threads taking turns at one GIL answered fewer
+        # requests, later (docs/benchmarks.md); the rest wait their turn on the event loop.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = HANDLER_THREADS
         yield
         catalog.engine.dispose()
 
