@@ -26,6 +26,13 @@ def test_search_and_similar_print_readable_lists(search_index):
     assert output.startswith("  1. ") and "2606.13751" not in output
 
 
+def test_a_search_whose_words_no_paper_holds_says_so(search_index):
+    printed = run(search_index.settings.home, "search", "zzzzqqq", "-k", "3")
+    assert printed.output.startswith("no paper contains these words; closest by meaning:")
+    as_json = json.loads(run(search_index.settings.home, "search", "zzzzqqq", "-k", "3", "--json").output)
+    assert as_json["matched_words"] is False
+
+
 def test_similar_with_an_unknown_id_says_what_is_wrong(search_index):
     result = run(search_index.settings.home, "similar", "2601.99999")
     assert result.exit_code != 0 and "no paper" in result.output

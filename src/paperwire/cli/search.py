@@ -98,10 +98,14 @@ def register(main: click.Group) -> None:
         if as_json:
             click.echo(json.dumps({
                 "query": _query_json(results.query), "total": results.total,
+                "matched_words": not results.closest_by_meaning,
                 "hits": [_hit_json(hit) for hit in results.hits],
             }, indent=2, ensure_ascii=False))
             return
-        click.echo(f"{results.total} matching; showing {len(results.hits)}")
+        if results.closest_by_meaning:
+            click.echo("no paper contains these words; closest by meaning:")
+        else:
+            click.echo(f"{results.total} matching; showing {len(results.hits)}")
         for rank, hit in enumerate(results.hits, start=offset + 1):
             _print_hit(rank, hit, results.query.highlight_words)
 
