@@ -42,14 +42,17 @@ def test_expired_pages_are_dropped_even_when_nobody_asks_for_them_again():
     assert len(cache) == 1 and cache.nbytes == 100
 
 
-def test_the_sites_page_cache_holds_pages_up_to_its_bytes(app_client, web_app, monkeypatch):
+def test_the_sites_page_cache_holds_pages_up_to_its_bytes(app_client, web_app):
     app_client.get("/search?q=learning+0")
     one_page, _ = web_app.state.page_cache.lookup("/search?q=learning+0")
     size = one_page.nbytes + len("/search?q=learning+0")  # the page, its gzip, its URL
     cache = TTLCache(max_entries=1000, max_age_s=30, max_stale_s=300, max_bytes=int(size * 3.5))
-    monkeypatch.setattr(web_app.state, "page_cache", cache)
-    for i in range(10):
-        assert app_client.get(f"/search?q=learning+{i}").status_code == 200
+    site_cache, web_app.state.page_cache = web_app.state.page_cache, cache
+    try:  # by hand: monkeypatch cannot restore an attribute of Starlette's State
+        for i in range(10):
+            assert app_client.get(f"/search?q=learning+{i}").status_code == 200
+    finally:
+        web_app.state.page_cache = site_cache
     assert len(cache) == 3 and cache.nbytes <= cache.max_bytes
     assert cache.lookup("/search?q=learning+9") and cache.lookup("/search?q=learning+0") is None
 
