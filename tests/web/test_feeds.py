@@ -63,6 +63,12 @@ def test_search_feed(live_server, app_client):
         assert MOST_UPVOTED in {e.link.rsplit("/", 1)[1] for e in feed.entries}
 
 
+def test_a_search_feed_whose_words_no_paper_holds_is_empty(live_server):
+    for fmt in ("rss", "atom"):
+        _, feed = _parse(live_server, f"/feeds/search.{fmt}?q=zzzzqqq")
+        assert feed.entries == []
+
+
 @pytest.mark.parametrize("path, parameter", [
     ("/feeds/daily.rss?date=2026-02-30", "date"), ("/feeds/daily.atom?date=' OR 1=1 --", "date"),
     ("/feeds/daily.json", "format"), ("/feeds/search.rss?q=", "q"), ("/feeds/search.atom?q=" + "x" * 5000, "q"),

@@ -225,4 +225,6 @@ def search_feed(request: Request, format: Format,
     results = SearchQuery(q=text).run(request, FEED_SIZE, 0)
     info = FeedInfo(f"Search: {text}", f"Papers matching {text!r}, most relevant first.",
                     f"{settings.base_url.rstrip('/')}/search?{urlencode({'q': text})}", _feed_url(request, settings))
-    return feed_response(request, format, info, [hit.paper for hit in results.hits])
+    # A feed is for new matches: papers merely close in meaning to words no paper holds are not.
+    matches = [] if results.closest_by_meaning else [hit.paper for hit in results.hits]
+    return feed_response(request, format, info, matches)
