@@ -235,11 +235,11 @@ class Catalog:
 
     def by_doc_ids(self, doc_ids: Sequence[int]) -> list[StoredPaper]:
         """Papers in the order of ``doc_ids`` (missing ones left out)."""
-        rows: dict[int, StoredPaper] = {}
         with self.engine.connect() as conn:
-            for chunk in _chunks(list(doc_ids), 500):
-                for row in conn.execute(select(papers).where(papers.c.doc_id.in_(chunk))):
-                    rows[row.doc_id] = row_to_stored(row)
+            fetched = [row for chunk in _chunks(list(doc_ids), 500)
+                       for row in conn.execute(select(papers).where(papers.c.doc_id.in_(chunk))).all()]
+        # Converted after the connection is back in the pool: other requests may use it meanwhile.
+        rows = {row.doc_id: row_to_stored(row) for row in fetched}
         return [rows[d] for d in doc_ids if d in rows]
 
     def changed_since(self, revision: int, batch_size: int = 2000) -> Iterator[list[StoredPaper]]:
