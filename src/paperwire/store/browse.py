@@ -13,7 +13,7 @@ from typing import Literal
 from sqlalchemy import Select, and_, bindparam, func, or_, select
 
 from paperwire.store.catalog import Catalog, StoredPaper, name_key, row_to_stored
-from paperwire.store.people_schema import submissions
+from paperwire.store.people_schema import submissions, users
 from paperwire.store.schema import paper_authors, paper_categories, papers
 
 PeriodSort = Literal["upvotes", "newest", "trending"]
@@ -90,18 +90,26 @@ def papers_in_period(
     return _page(catalog, where, _ORDERS[sort], limit, offset)
 
 
-def latest_listing_date(catalog: Catalog) -> date | None:
-    """The most recent day that has papers, or None for an empty catalog."""
+def latest_listing_date(catalog: Catalog, featured: Featured = "listed") -> date | None:
+    """The most recent day that has papers (as ``featured`` counts them), or None for an empty catalog."""
     with catalog.engine.connect() as conn:
-        return conn.execute(select(func.max(papers.c.listing_date)).where(_LIVE)).scalar()
+        return max(filter(None, (conn.execute(select(func.max(column)).where(*where)).scalar()
+                                 for column, where in _day_columns(featured))), default=None)
 
 
-def neighbouring_dates(catalog: Catalog, day: date) -> tuple[date | None, date | None]:
+def neighbouring_dates(catalog: Catalog, day: date, featured: Featured = "listed") -> tuple[date | None, date | None]:
     """The nearest earlier and later days that have papers (None where there is none)."""
-    before = select(func.max(papers.c.listing_date)).where(_LIVE, papers.c.listing_date < day)
-    after = select(func.min(papers.c.listing_date)).where(_LIVE, papers.c.listing_date > day)
     with catalog.engine.connect() as conn:
-        return conn.execute(before).scalar(), conn.execute(after).scalar()
+        befores = [conn.execute(select(func.max(c)).where(*where, c < day)).scalar() for c, where in _day_columns(featured)]
+        afters = [conn.execute(select(func.min(c)).where(*where, c > day)).scalar() for c, where in _day_columns(featured)]
+    return max(filter(None, befores), default=None), min(filter(None, afters), default=None)
+
+
+def _day_columns(featured: Featured) -> list[tuple]:
+    """The day columns (with their conditions) that put papers on a day's list."""
+    listed = (papers.c.listing_date, (_LIVE,))
+    submitted = (submissions.c.day, (submissions.c.removed_at.is_(None),))
+    return {"listed": [listed], "listing": [listed, submitted], "submissions": [submitted]}[featured]
 
 
 def papers_by_category(
@@ -158,12 +166,14 @@ def papers_submitted_by(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[StoredPaper], int]:
-    """Papers listed from ``start`` to ``end`` that ``submitter`` put on the daily list (extra.submitted_by)."""
+    """Papers that ``submitter`` put on a daily list from ``start`` to ``end``: here (the
+    submissions table), or on the source they were imported from (extra.submitted_by)."""
     if sort not in _ORDERS:
         raise ValueError(f"sort must be one of {', '.join(PERIOD_SORTS)}, not {sort!r}")
-    where = [
-        papers.c.listing_date >= start,
-        papers.c.listing_date <= end,
-        papers.c.extra["submitted_by"].as_string() == submitter,
-    ]
-    return _page(catalog, where, _ORDERS[sort], limit, offset)
+    imported = and_(papers.c.listing_date >= start, papers.c.listing_date <= end,
+                    papers.c.extra["submitted_by"].as_string() == submitter)
+    here = papers.c.doc_id.in_(
+        select(submissions.c.doc_id).join(users, users.c.id == submissions.c.user_id)
+        .where(users.c.username_key == submitter.lower(), submissions.c.removed_at.is_(None),
+               submissions.c.day >= start, submissions.c.day <= end))
+    return _page(catalog, [or_(imported, here)], _ORDERS[sort], limit, offset)

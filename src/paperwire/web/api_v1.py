@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
+from paperwire.community.submissions import Submission, submissions_for
 from paperwire.store import browse
 from paperwire.store.catalog import StoredPaper
 from paperwire.web import exports
@@ -76,9 +77,16 @@ def page_links(request: Request, total: int, limit: int, offset: int) -> dict:
     }
 
 
+def submitted(request: Request, papers: list[StoredPaper]) -> dict[int, Submission]:
+    """The daily-list submissions of ``papers``, by doc_id (one query for a page)."""
+    return submissions_for(get_catalog(request).engine, [p.doc_id for p in papers])
+
+
 def paper_page(request: Request, papers: list[StoredPaper], total: int, limit: int, offset: int) -> dict:
     settings = get_settings(request)
-    return {"items": [paper_out(settings, p) for p in papers], **page_links(request, total, limit, offset)}
+    by = submitted(request, papers)
+    return {"items": [paper_out(settings, p, by.get(p.doc_id)) for p in papers],
+            **page_links(request, total, limit, offset)}
 
 
 # ---- periods, trending, categories, authors ---------------------------------------------
@@ -90,23 +98,26 @@ def papers_of_period(
                                       examples=["2026-07-01"])] = None,
     week: Annotated[str | None, Query(description="ISO week YYYY-Www.", examples=["2026-W27"])] = None,
     month: Annotated[str | None, Query(description="Month YYYY-MM.", examples=["2026-07"])] = None,
-    sort: Annotated[Literal["upvotes", "newest", "trending"], Query(description="Order of the papers.")] = "upvotes",
+    sort: Annotated[Literal["upvotes", "newest", "trending"], Query(
+        description="upvotes: this site's votes first; trending: the trending score (votes and comments, "
+                    "decaying with time).")] = "upvotes",
     category: Annotated[str | None, Query(max_length=MAX_CATEGORY_CHARS,
                                           description="Only this arXiv category.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ):
     catalog = get_catalog(request)
+    featured = get_settings(request).front_page  # what the front page shows: the listing, or submissions only
     period = requested_period(date, week, month)
     if period is None:
-        latest = browse.latest_listing_date(catalog)
+        latest = browse.latest_listing_date(catalog, featured)
         if latest is None:
             return {"period": None, "items": [], **page_links(request, 0, limit, offset)}
         period = requested_period(latest.isoformat(), None, None)
     papers, total = browse.papers_in_period(catalog, period.start, period.end, sort=sort, category=category or None,
-                                            limit=limit, offset=check_offset("offset", offset))
-    before, _ = browse.neighbouring_dates(catalog, period.start)
-    _, after = browse.neighbouring_dates(catalog, period.end)
+                                            featured=featured, limit=limit, offset=check_offset("offset", offset))
+    before, _ = browse.neighbouring_dates(catalog, period.start, featured)
+    _, after = browse.neighbouring_dates(catalog, period.end, featured)
     return {
         "period": PeriodOut(kind=period.kind, start=period.start, end=period.end, previous_date=before, next_date=after),
         **paper_page(request, papers, total, limit, offset),
@@ -214,8 +225,10 @@ class SearchQuery:
 def search(request: Request, query: Annotated[SearchQuery, Depends()], limit: Limit = 20, offset: Offset = 0):
     results = query.run(request, limit, offset)
     settings = get_settings(request)
+    by = submitted(request, [h.paper for h in results.hits])
     return {"query": query.text, "matched_words": results.word_matches != 0,
-            "items": [hit_out(settings, h) for h in results.hits], **page_links(request, results.total, limit, offset)}
+            "items": [hit_out(settings, h, by.get(h.paper.doc_id)) for h in results.hits],
+            **page_links(request, results.total, limit, offset)}
 
 
 @router.get("/search/export", summary="A page of search results as BibTeX or RIS",
@@ -254,4 +267,5 @@ def paper_export(request: Request, paper_id: PaperId,
 
 @router.get("/papers/{paper_id:path}", response_model=PaperOut, summary="One paper")
 def paper(request: Request, paper_id: PaperId):
-    return paper_out(get_settings(request), find_paper(request, paper_id))
+    stored = find_paper(request, paper_id)
+    return paper_out(get_settings(request), stored, submitted(request, [stored]).get(stored.doc_id))

@@ -9,6 +9,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from paperwire.community.submissions import Submission
 from paperwire.config import Settings
 from paperwire.store.catalog import StoredPaper
 from paperwire.web.api_common import extra_text, extra_words, paper_url
@@ -39,11 +40,15 @@ class PaperOut(BaseModel):
     license: str | None = Field(description="License URL given by arXiv.")
     code_links: list[str] = Field(description="Code and project pages found in the record.",
                                   examples=[["https://github.com/example/mrl"]])
-    upvotes: int = Field(description="Upvotes.", examples=[40])
+    upvotes: int = Field(description="Upvotes on this site.", examples=[40])
+    source_upvotes: int = Field(0, description="Upvotes the imported source carries (Hugging Face's own count), "
+                                              "kept apart from this site's.", examples=[112])
     num_comments: int = Field(description="Comments on this site.", examples=[3])
     ai_summary: str | None = Field(None, description="One-sentence summary, where the source provided one.")
     ai_keywords: list[str] = Field(default_factory=list, description="Keywords, where the source provided them.")
-    submitted_by: str | None = Field(None, description="User who put the paper on the daily list.")
+    submitted_by: str | None = Field(None, description="Member who put the paper on the daily list (here, or on "
+                                                       "the source it was imported from).")
+    submission_comment: str | None = Field(None, description="The submitter's one-line comment.")
     url: str = Field(description="The paper's page on this site (stable; feeds use it as guid).",
                      examples=["http://127.0.0.1:8000/papers/2607.01234"])
     abs_url: str | None = Field(description="arXiv abstract page.", examples=["https://arxiv.org/abs/2607.01234"])
@@ -117,21 +122,24 @@ class CategoryList(BaseModel):
     items: list[CategoryOut]
 
 
-def paper_out(settings: Settings, stored: StoredPaper) -> PaperOut:
+def paper_out(settings: Settings, stored: StoredPaper, submission: Submission | None = None) -> PaperOut:
+    """``submission``: the paper's submission to this site's daily list, when it has one."""
     paper = stored.paper
     return PaperOut(
         id=paper.id, arxiv_id=paper.arxiv_id, version=paper.version, title=paper.display_title,
         abstract=paper.display_abstract, authors=list(paper.authors), primary_category=paper.primary_category,
         categories=list(paper.categories), published_date=paper.published_date, updated_date=paper.updated_date,
         listing_date=paper.listing_date, comment=paper.comment, journal_ref=paper.journal_ref, doi=paper.doi,
-        license=paper.license, code_links=list(paper.code_links), upvotes=paper.upvotes,
-        num_comments=stored.num_comments, ai_summary=extra_text(paper, "ai_summary"),
-        ai_keywords=extra_words(paper, "ai_keywords"), submitted_by=extra_text(paper, "submitted_by"),
+        license=paper.license, code_links=list(paper.code_links), upvotes=stored.votes,
+        source_upvotes=paper.upvotes, num_comments=stored.num_comments, ai_summary=extra_text(paper, "ai_summary"),
+        ai_keywords=extra_words(paper, "ai_keywords"),
+        submitted_by=submission.submitter if submission else extra_text(paper, "submitted_by"),
+        submission_comment=submission.comment if submission else None,
         url=paper_url(settings, paper.id), abs_url=paper.abs_url, pdf_url=paper.pdf_url,
     )
 
 
-def hit_out(settings: Settings, hit) -> HitOut:
+def hit_out(settings: Settings, hit, submission: Submission | None = None) -> HitOut:
     """From a paperwire.search Hit."""
-    return HitOut(paper=paper_out(settings, hit.paper), score=float(hit.score),
+    return HitOut(paper=paper_out(settings, hit.paper, submission), score=float(hit.score),
                   title_html=str(hit.title_html), snippet_html=str(hit.snippet_html))

@@ -27,6 +27,7 @@ from paperwire.web.asgi import HttpMiddleware
 from paperwire.web.auth.setup import GLOBAL_DEPENDENCIES, install_auth
 from paperwire.web.cache import TTLCache
 from paperwire.web.canonical_host import CanonicalHostMiddleware
+from paperwire.web.community.setup import install_community
 from paperwire.web.content_encoding import NegotiatedGZipMiddleware
 from paperwire.web.head_requests import HeadAsGetMiddleware
 from paperwire.web.overload import BUSY_MESSAGE, OVERLOAD_ERRORS, RETRY_AFTER, is_overload
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGetMiddleware)
     app.mount(api_docs.ASSETS_PATH, CachedStaticFiles(directory=api_docs.ASSETS_DIR), name="swagger-ui")
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
+    install_community(app)  # first: its /api/v1/papers/{id}/comments before api_v1's /papers/{id:path}
     for router in API_ROUTERS:
         app.include_router(router)
     install_auth(app, error_page=_error_page, wants_page=_wants_page)

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
+from paperwire.community.submissions import Submission
 from paperwire.store import browse
 from paperwire.store.catalog import StoredPaper
 from paperwire.web.api_common import (
@@ -33,8 +34,8 @@ from paperwire.web.api_common import (
     requested_period,
     submitted_at,
 )
-from paperwire.web.api_v1 import SearchQuery
-from paperwire.web.deps import get_catalog
+from paperwire.web.api_v1 import SearchQuery, submitted
+from paperwire.web.deps import get_catalog, get_settings
 
 router = APIRouter(prefix="/api", tags=["Hugging Face compatible"], route_class=JsonErrorRoute,
                    responses=ERROR_RESPONSES)
@@ -53,18 +54,29 @@ def _user(name: str | None) -> dict | None:
     return {"user": name, "name": name, "fullname": name, "avatarUrl": "", "type": "user"} if name else None
 
 
-def hf_paper(stored: StoredPaper) -> dict:
-    """A paper as /api/papers/{id} answers it."""
+def _submitter(stored: StoredPaper, submission: Submission | None) -> str | None:
+    # This site's submission first; else the name the imported source (Hugging Face) gave.
+    return submission.submitter if submission else extra_text(stored.paper, "submitted_by")
+
+
+def _submitted_at(stored: StoredPaper, submission: Submission | None) -> str | None:
+    return iso_timestamp(submission.submitted_at if submission else submitted_at(stored.paper))
+
+
+def hf_paper(stored: StoredPaper, submission: Submission | None = None) -> dict:
+    """A paper as /api/papers/{id} answers it. ``upvotes`` are this site's votes; the count the
+    imported source carries is ``sourceUpvotes``."""
     paper = stored.paper
     return _without_nulls({
         "id": paper.id,
         "authors": [{"name": name, "hidden": False} for name in paper.authors],
         "publishedAt": iso_timestamp(day_start(paper.published_date or paper.listing_date)),
-        "submittedOnDailyAt": iso_timestamp(submitted_at(paper)),
-        "submittedOnDailyBy": _user(extra_text(paper, "submitted_by")),
+        "submittedOnDailyAt": _submitted_at(stored, submission),
+        "submittedOnDailyBy": _user(_submitter(stored, submission)),
         "title": paper.display_title,
         "summary": paper.display_abstract,
-        "upvotes": paper.upvotes,
+        "upvotes": stored.votes,
+        "sourceUpvotes": paper.upvotes or None,
         "numComments": stored.num_comments,
         "ai_summary": extra_text(paper, "ai_summary"),
         "ai_keywords": extra_words(paper, "ai_keywords") or None,
@@ -73,18 +85,18 @@ def hf_paper(stored: StoredPaper) -> dict:
     })
 
 
-def hf_daily_item(stored: StoredPaper) -> dict:
+def hf_daily_item(stored: StoredPaper, submission: Submission | None = None) -> dict:
     """A paper as /api/daily_papers and /api/papers/search list it."""
     paper = stored.paper
-    inner = hf_paper(stored)
+    inner = hf_paper(stored, submission)
     inner.pop("numComments", None)  # the Hub puts it beside the paper, not in it
     return _without_nulls({
         "paper": inner,
-        "publishedAt": iso_timestamp(submitted_at(paper)),
+        "publishedAt": _submitted_at(stored, submission),
         "title": paper.display_title,
         "summary": paper.display_abstract,
         "numComments": stored.num_comments,
-        "submittedBy": _user(extra_text(paper, "submitted_by")),
+        "submittedBy": _user(_submitter(stored, submission)),
         "isAuthorParticipating": False,
     })
 
@@ -96,7 +108,8 @@ def daily_papers(
     week: Annotated[str | None, Query(description="ISO week YYYY-Www.")] = None,
     month: Annotated[str | None, Query(description="Month YYYY-MM.")] = None,
     submitter: Annotated[str | None, Query(max_length=100, description="Only papers this user put on the list.")] = None,
-    sort: Annotated[Literal["publishedAt", "trending"], Query(description="publishedAt: newest first.")] = "publishedAt",
+    sort: Annotated[Literal["publishedAt", "trending"], Query(
+        description="publishedAt: newest first; trending: by the trending score.")] = "publishedAt",
     p: Annotated[WholeNumber, Query(ge=0, description="Page number, from 0.")] = 0,
     limit: Annotated[WholeNumber, Query(ge=1, le=MAX_LIMIT, description="Papers per page.")] = 50,
 ) -> list[dict]:
@@ -107,9 +120,15 @@ def daily_papers(
     if submitter:
         papers, _ = browse.papers_submitted_by(catalog, check_text("submitter", submitter), start, end,
                                                sort=HF_SORTS[sort], limit=limit, offset=offset)
-    else:
-        papers, _ = browse.papers_in_period(catalog, start, end, sort=HF_SORTS[sort], limit=limit, offset=offset)
-    return [hf_daily_item(stored) for stored in papers]
+    else:  # the daily list as the front page shows it: the listing and submissions, or submissions only
+        papers, _ = browse.papers_in_period(catalog, start, end, sort=HF_SORTS[sort], limit=limit, offset=offset,
+                                            featured=get_settings(request).front_page)
+    return _daily_items(request, papers)
+
+
+def _daily_items(request: Request, papers: list[StoredPaper]) -> list[dict]:
+    by = submitted(request, papers)
+    return [hf_daily_item(stored, by.get(stored.doc_id)) for stored in papers]
 
 
 @router.get("/papers/search", summary="Search papers (huggingface_hub list_papers)")
@@ -120,11 +139,12 @@ def search_papers(
 ) -> list[dict]:
     if not check_text("q", q):
         papers, _ = browse.papers_in_period(get_catalog(request), *EVERY_DAY, sort="newest", limit=limit)
-        return [hf_daily_item(stored) for stored in papers]
+        return _daily_items(request, papers)
     results = SearchQuery(q=q).run(request, limit, 0)
-    return [hf_daily_item(hit.paper) for hit in results.hits]
+    return _daily_items(request, [hit.paper for hit in results.hits])
 
 
 @router.get("/papers/{paper_id:path}", summary="One paper (huggingface_hub paper_info)")
 def paper_info(request: Request, paper_id: str) -> dict:
-    return hf_paper(find_paper(request, paper_id))
+    stored = find_paper(request, paper_id)
+    return hf_paper(stored, submitted(request, [stored]).get(stored.doc_id))

@@ -20,6 +20,8 @@ from paperwire.taxonomy import category_name
 from paperwire.web import exports
 from paperwire.web.api_common import MAX_CATEGORY_CHARS, MAX_NAME_CHARS, MAX_OFFSET, WholeNumber, check_text
 from paperwire.web.api_v1 import SEARCH_MAX_OFFSET
+from paperwire.web.community.cards import cards_for
+from paperwire.web.community.paper_page import paper_context
 from paperwire.web.periods import PERIOD_KINDS, BadDate, parse_day, period_for
 from paperwire.web.page_cache import cached_page
 from paperwire.web.render import counted
@@ -73,21 +75,24 @@ def _day(text: str, field: str) -> date | None:
 def front(request: Request, date: str = "", period: str = "day", page: WholeNumber = 1):
     """The papers of one day (or the week / month around it), most upvoted first."""
     catalog = request.app.state.catalog
+    featured = request.app.state.settings.front_page  # the day's listing and submissions, or submissions only
     if period not in PERIOD_KINDS:
         raise PageError(400, f"period must be one of {', '.join(PERIOD_KINDS)}")
-    day = _day(date, "date") or browse.latest_listing_date(catalog)
+    day = _day(date, "date") or browse.latest_listing_date(catalog, featured)
     if day is None:
-        return render_page(request, "front.html", {"title": "No papers yet", "empty_catalog": True, "feeds": []})
+        return render_page(request, "front.html", {"title": "No papers yet", "empty_catalog": True, "feeds": [],
+                                                   "submissions_only": featured == "submissions"})
     shown = period_for(day, period)
     papers, total = browse.papers_in_period(
-        catalog, shown.start, shown.end, sort="upvotes", limit=DAY_PAGE_SIZE, offset=_offset(page, DAY_PAGE_SIZE)
+        catalog, shown.start, shown.end, sort="upvotes", featured=featured, limit=DAY_PAGE_SIZE,
+        offset=_offset(page, DAY_PAGE_SIZE)
     )
-    before, _ = browse.neighbouring_dates(catalog, shown.start)
-    _, after = browse.neighbouring_dates(catalog, shown.end)
+    before, _ = browse.neighbouring_dates(catalog, shown.start, featured)
+    _, after = browse.neighbouring_dates(catalog, shown.end, featured)
     feeds = [("Papers of " + day.isoformat(), f"/feeds/daily.rss?date={day.isoformat()}")]
     return render_page(request, "front.html", {
         "title": shown.label, "period": shown, "papers": papers, "pager": _pager(page, DAY_PAGE_SIZE, total),
-        "previous_day": before, "next_day": after, "feeds": feeds,
+        "previous_day": before, "next_day": after, "feeds": feeds, "cards": cards_for(request, papers),
     })
 
 
@@ -103,7 +108,7 @@ def trending(request: Request, page: WholeNumber = 1):
         "title": "Trending papers", "heading": "Trending papers",
         "intro": f"Papers of the last {TRENDING_WINDOW_DAYS} days of listings, most talked about first.",
         "papers": papers, "pager": _pager(page, LIST_PAGE_SIZE, total), "active": "trending",
-        "feeds": [("Trending papers", "/feeds/trending.rss")],
+        "feeds": [("Trending papers", "/feeds/trending.rss")], "cards": cards_for(request, papers),
     })
 
 
@@ -148,6 +153,7 @@ def search(request: Request, q: str = "", category: str = "", since: str = "", u
         context["notice"] = "The search index has not been built yet: run `paperwire index` on the server."
         return render_page(request, "search.html", context, status=503)
     context.update(hits=results.hits, marks=results.query.highlight_words,
+                   cards=cards_for(request, [hit.paper for hit in results.hits]),
                    pager=_pager(page, SEARCH_PAGE_SIZE, results.total), closest_by_meaning=results.closest_by_meaning)
     return render_page(request, "search.html", context)
 
@@ -180,6 +186,7 @@ def paper(request: Request, paper_id: str):
         "title": stored.paper.display_title, "stored": stored, "p": stored.paper,
         "similar": _similar(request, stored), "bibtex": bibtex_for(stored),
         "feeds": [(f"New in {c}", f"/feeds/category/{quote(c)}.rss") for c in stored.paper.categories[:1]],
+        **paper_context(request, stored),
     })
 
 
@@ -226,6 +233,7 @@ def _paper_list(request: Request, papers, total: int, page: int, *, title: str, 
     return render_page(request, "listing.html", {
         "title": title, "heading": heading, "intro": intro, "papers": papers,
         "pager": _pager(page, LIST_PAGE_SIZE, total), "active": active, "feeds": feeds,
+        "cards": cards_for(request, papers),
     })
 
 
