@@ -15,7 +15,7 @@ import pytest
 from auth.conftest import PASSWORD, Browser, Site, _settings
 from harvest.harvest_support import FixtureServer, Reply
 
-from paperwire.accounts import tokens
+from paperwire.accounts import tokens, users
 from paperwire.accounts.timestamps import utc_now
 from paperwire.paper import Paper
 from paperwire.store import Catalog, StoredPaper
@@ -69,6 +69,9 @@ class CommunitySite(Site):
     def paper(self, paper_id: str) -> StoredPaper:
         """The paper as the catalog holds it now."""
         return self.catalog.get(paper_id)
+
+    def member_named(self, username: str):
+        return users.member_by_username(self.db, username)
 
     def signed_in(self, username: str, role: str = "member", verified: bool = True) -> Browser:
         """A browser signed in through the sign-in form as a new member ``username``."""

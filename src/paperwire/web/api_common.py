@@ -74,7 +74,9 @@ def bad_parameter(parameter: str, message: str) -> ApiError:
 
 def _from_validation(exc: RequestValidationError) -> ApiError:
     first = exc.errors()[0] if exc.errors() else {}
-    location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path", "body")]
+    location = [str(part) for part in first.get("loc", ())]
+    if location and location[0] in ("query", "path", "body"):  # where it was; a JSON field may be named "body"
+        location = location[1:]
     parameter = location[0] if location else None
     # The message only, never pydantic's echo of the (possibly huge or hostile) input.
     message = str(first.get("msg", "invalid value"))[:200]
