@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import Form, Request
 from pydantic import BaseModel, Field
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from paperwire.community import submissions
 from paperwire.community.errors import CommunityError
@@ -18,7 +18,7 @@ from paperwire.web.api_v1_models import PaperOut, paper_out
 from paperwire.web.auth.errors import refusal
 from paperwire.web.auth.forms import echoed, form_page
 from paperwire.web.auth.viewer import require_viewer
-from paperwire.web.community.common import api_router, counted_viewer, db, page_router, policy
+from paperwire.web.community.common import api_router, back, counted_viewer, db, page_router, policy
 from paperwire.web.deps import get_catalog, get_settings
 
 pages = page_router()
@@ -66,7 +66,7 @@ def submit_form(request: Request, paper: str = Form(""), comment: str = Form("")
         field = getattr(error, "field", None) or "paper"
         return _form(request, status=refusal(error).status, errors={field: error.message},
                      values={"paper": echoed(paper.strip()), "comment": echoed(comment.strip())})
-    return RedirectResponse(paper_path(stored.paper.id) + "?submitted=1", status_code=303)
+    return back("", paper_path(stored.paper.id), done="submitted")
 
 
 @api.post("/submissions", response_model=PaperOut, status_code=201,
