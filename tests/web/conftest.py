@@ -7,14 +7,10 @@ from __future__ import annotations
 
 import gzip
 import json
-import socket
-import threading
-import time
 from pathlib import Path
 
-import httpx
 import pytest
-import uvicorn
+from live_server import serving
 from sqlalchemy import update
 
 from paperwire.config import Settings, load_settings
@@ -42,12 +38,6 @@ def _sample_subset(sample_path) -> list[str]:
                 per_day[day] += 1
                 chosen.append(line)
     return chosen
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -92,22 +82,5 @@ def live_server(web_home: Settings):
     """Base URL of a real uvicorn server on 127.0.0.1 running create_app(web_home)."""
     from paperwire.web.app import create_app
 
-    port = _free_port()
-    config = uvicorn.Config(create_app(web_home), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
-    thread.start()
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(base_url + "/healthz", timeout=1.0)
-            break
-        except httpx.TransportError:
-            if time.monotonic() > deadline or not thread.is_alive():
-                server.should_exit = True
-                pytest.fail(f"live server on {base_url} did not start within 30 s")
-            time.sleep(0.1)
-    yield base_url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(web_home)) as base_url:
+        yield base_url
