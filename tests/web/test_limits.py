@@ -128,3 +128,14 @@ def test_a_database_failure_that_is_not_overload_stays_a_500(web_app, app_client
     response = app_client.get("/api/v1/papers/2607.99002")
     assert response.status_code == 500 and "retry-after" not in response.headers
     assert "disk I/O" not in response.text
+
+
+def test_a_worker_gives_each_vector_search_one_blas_thread(web_home):
+    """Concurrent requests are the parallelism: BLAS threads per call only spin against each other."""
+    from fastapi.testclient import TestClient
+    from threadpoolctl import threadpool_info
+
+    from paperwire.web.app import create_app
+
+    with TestClient(create_app(web_home)):
+        assert {pool["num_threads"] for pool in threadpool_info()} == {1}
