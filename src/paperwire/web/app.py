@@ -69,10 +69,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Few handler threads per worker: forty threads taking turns at one GIL answered fewer
         # requests, later (docs/benchmarks.md); the rest wait their turn on the event loop.
         anyio.to_thread.current_default_thread_limiter().total_tokens = HANDLER_THREADS
-        # One BLAS / OpenMP thread per call: the requests are the parallelism. With the libraries'
-        # default (one thread a core, spinning while idle) concurrent exact vector searches took
-        # turns with each other's spinning threads: 59 -> 132 searches/s (docs/benchmarks.md).
-        threadpool_limits(limits=1)
+        # One BLAS thread per call: the requests are the parallelism. With OpenBLAS's default
+        # (a thread a core, spinning while idle) concurrent exact vector searches took turns
+        # with each other's spinning threads: 59 -> 132 searches/s (docs/benchmarks.md).
+        threadpool_limits(limits=1, user_api="blas")
         yield
         catalog.engine.dispose()
 
