@@ -10,9 +10,12 @@ the ``card`` macro reads it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterable
+from urllib.parse import quote
 
 from fastapi import Request
+from markupsafe import Markup
 
 from paperwire.accounts.members import Member
 from paperwire.community.cards import CardState, card_states
@@ -24,7 +27,7 @@ from paperwire.web.community.common import db
 NO_STATE = CardState()
 
 
-@dataclass(frozen=True)
+@dataclass
 class Cards:
     """The per-reader side of one page's cards."""
 
@@ -35,6 +38,17 @@ class Cards:
 
     def of(self, stored: StoredPaper) -> CardState:
         return self.states.get(stored.doc_id, NO_STATE)
+
+    @cached_property
+    def form_fields(self) -> Markup:
+        """The hidden fields every card form holds (its CSRF token, the way back), escaped once a page."""
+        return Markup('<input type="hidden" name="csrf_token" value="{}"><input type="hidden" name="next" value="{}">'
+                      ).format(self.csrf_token or "", self.here)
+
+    @cached_property
+    def here_quoted(self) -> str:
+        """This page as a sign-in link's ``next``."""
+        return quote(self.here, safe="")
 
 
 def here(request: Request) -> str:

@@ -36,7 +36,12 @@ CHANGES = {
     "dismissed": (library.dismiss, library.undismiss),
     "seen": (partial(library.mark_seen, seen=True), partial(library.mark_seen, seen=False)),
 }
-FORM_PATHS = {"save": "saved", "dismiss": "dismissed", "seen": "seen"}  # /papers/{id}/<path> -> mark
+# Each mark's button: its form at /papers/{id}/<form>, its JSON at /api/v1/me/<api>/{id}, its label.
+BUTTONS = {"saved": ("save", "library", "Save"), "dismissed": ("dismiss", "dismissed", "Not interested"),
+           "seen": ("seen", "seen", "Seen")}
+# What the card macro and the paper page show (as (mark, form, api, label)).
+CARD_BUTTONS = [(mark, *BUTTONS[mark]) for mark in ("saved", "dismissed")]
+PAPER_BUTTONS = [(mark, *BUTTONS[mark]) for mark in BUTTONS]
 TABS = {"saved": "Saved", "dismissed": "Not interested", "seen": "Seen"}
 PAGE_SIZE = 30
 
@@ -93,8 +98,8 @@ def _mark_form(path: str, mark: str):
     return form
 
 
-for _path, _mark in FORM_PATHS.items():
-    _mark_form(_path, _mark)
+for _mark, (_form, _, _) in BUTTONS.items():
+    _mark_form(_form, _mark)
 
 
 @pages.post("/papers/{paper_id:path}/note")
@@ -130,9 +135,9 @@ def _mark_routes(path: str, mark: str, label: str) -> None:
         return _change(request, paper_id, mark, False)
 
 
-_mark_routes("library", "saved", "Save a paper to one's library")
-_mark_routes("dismissed", "dismissed", 'Mark a paper "not interested"')
-_mark_routes("seen", "seen", "Mark a paper seen")
+for _mark, _summary in (("saved", "Save a paper to one's library"), ("dismissed", 'Mark a paper "not interested"'),
+                        ("seen", "Mark a paper seen")):
+    _mark_routes(BUTTONS[_mark][1], _mark, _summary)
 
 
 @api.get("/me/library", response_model=LibraryPage, summary="One's saved (or dismissed, or seen) papers")

@@ -29,4 +29,5 @@ def install_community(app: FastAPI) -> None:
     for feature in FEATURES:
         app.include_router(feature.api)
         app.include_router(feature.pages)
-    app.state.templates.globals.update(deleted_user=DELETED_USER)
+    app.state.templates.globals.update(deleted_user=DELETED_USER, card_marks=library.CARD_BUTTONS,
+                                       paper_marks=library.PAPER_BUTTONS)
