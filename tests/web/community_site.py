@@ -13,35 +13,17 @@ from pathlib import Path
 
 import pytest
 from auth.conftest import PASSWORD, Browser, Site, _settings
-from harvest.harvest_support import FixtureServer, Reply
+from community.test_submissions import ATOM_ENTRY  # the arXiv answer the community tests use
+from harvest.harvest_support import FixtureServer, Reply, fixture
 
 from paperwire.accounts import tokens, users
 from paperwire.accounts.timestamps import utc_now
 from paperwire.paper import Paper
 from paperwire.store import Catalog, StoredPaper
 
-
 TODAY = utc_now().date()  # the site runs on the real clock: papers are listed around it
 UNKNOWN = "2612.07777"  # arXiv has it (the local server below), the catalog does not
-FETCHED_TITLE = "Fetched From arXiv"
-ATOM_ENTRY = """<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
-  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">1</opensearch:totalResults>
-  <entry>
-    <id>http://arxiv.org/abs/{id}v1</id>
-    <updated>{published}T17:02:00Z</updated>
-    <published>{published}T17:02:00Z</published>
-    <title>{title}</title>
-    <summary>An abstract arXiv sent.</summary>
-    <author><name>Ana Silva</name></author>
-    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.CL"/>
-    <category term="cs.CL"/>
-  </entry>
-</feed>"""
-NO_ENTRY = """<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
-  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:totalResults>
-</feed>"""
+FETCHED_TITLE = "Fetched From arXiv"  # the title ATOM_ENTRY gives
 _TOKEN_ON_PAGE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -105,8 +87,8 @@ def arxiv():
     def respond(seen):
         if seen.params.get("id_list") == UNKNOWN:
             published = (TODAY - timedelta(days=1)).isoformat()
-            return Reply(200, ATOM_ENTRY.format(id=UNKNOWN, published=published, title=FETCHED_TITLE).encode())
-        return Reply(200, NO_ENTRY.encode())
+            return Reply(200, ATOM_ENTRY.format(id=UNKNOWN, published=published).encode())
+        return Reply(200, fixture("api_empty.xml"))
 
     server = FixtureServer(respond).start()
     yield server

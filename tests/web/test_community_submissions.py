@@ -113,6 +113,7 @@ def test_a_script_submits_through_the_api(both_site):
 
 def test_the_front_page_shows_only_submissions_where_the_site_says_so(make_site):
     curated = make_site(front_page="submissions")
+    assert "none has been submitted yet" in curated.browser().get("/").text
     assert "No papers were listed" in curated.browser().get(f"/?date={TODAY.isoformat()}").text
     _submit(curated.signed_in("ann"), "2612.00002")
     front = curated.signed_in("bob").get("/").text  # the latest day with a submission: today

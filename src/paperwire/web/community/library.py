@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from paperwire.community import library
-from paperwire.web.api_common import check_offset, find_paper
+from paperwire.web.api_common import WholeNumber, check_offset, find_paper
 from paperwire.web.api_v1 import Limit, Offset, PaperId, page_links
 from paperwire.web.api_v1_models import PageLinks, PaperOut, paper_out
 from paperwire.web.auth.viewer import current_viewer, require_viewer
@@ -110,7 +110,7 @@ def note_form(request: Request, paper_id: str, note: str = Form(""), next: str =
 
 
 @pages.get("/library")
-def library_page(request: Request, tab: Mark = "saved", page: int = 1) -> Response:
+def library_page(request: Request, tab: Mark = "saved", page: WholeNumber = 1) -> Response:
     member = require_viewer(request)
     entries, total = library.library(db(request), policy(request), member, tab, limit=PAGE_SIZE,
                                      offset=_offset(page, PAGE_SIZE))

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from paperwire.accounts.users import member_by_username
 from paperwire.community import claims, moderation, submissions
 from paperwire.community.errors import NotFound
-from paperwire.web.api_common import check_offset, find_paper
+from paperwire.web.api_common import WholeNumber, check_offset, find_paper
 from paperwire.web.api_v1 import Limit, Offset, page_links
 from paperwire.web.api_v1_models import PageLinks
 from paperwire.web.auth.viewer import current_viewer
@@ -51,7 +51,7 @@ def queue_page(request: Request, done: str = "") -> Response:
 
 
 @pages.get("/moderation/audit")
-def audit_page(request: Request, page: int = 1) -> Response:
+def audit_page(request: Request, page: WholeNumber = 1) -> Response:
     entries, total = moderation.audit_log(db(request), policy(request), current_viewer(request),
                                           limit=AUDIT_PAGE_SIZE, offset=_offset(page, AUDIT_PAGE_SIZE))
     return _page(request, "community/audit.html", {
