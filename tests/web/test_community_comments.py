@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from community_site import arxiv, both_site, make_site, post_form, site  # noqa: F401 (fixtures)
+from community_site import PASSWORD, arxiv, both_site, make_site, post_form, site  # noqa: F401 (fixtures)
 
 PAPER = "/papers/2612.00001"
 COMMENTS = "/api/v1/papers/2612.00001/comments"
@@ -185,3 +185,11 @@ def test_reports_and_hiding_through_the_api(site):
     assert mod.post(f"/api/v1/comments/{made}/hide", json={"reason": "off topic"}).status_code == 204
     assert bob.get(COMMENTS).json()["items"] == []
     assert mod.get(COMMENTS).json()["items"][0]["hidden"] is True
+
+
+def test_a_deleted_accounts_comments_stay_signed_deleted_user(both_site):
+    ann = both_site.signed_in("ann")
+    made = _comment(ann, "Still worth reading.")
+    assert post_form(ann, "/settings", "/settings/delete", password=PASSWORD).status_code == 303
+    shown = _thread_item(both_site.signed_in("bob").get(PAPER).text, made)
+    assert "Still worth reading." in shown and "deleted user" in shown and "/users/ann" not in shown

@@ -79,3 +79,10 @@ def test_an_unknown_paper_cannot_be_saved(site):
     script = site.script(site.member("ann"))
     answer = script.post("/api/v1/me/library/2612.99999")
     assert answer.status_code == 404 and answer.json()["parameter"] == "paper_id"
+
+
+def test_a_notice_is_said_once_not_again_after_the_next_button(site):
+    ann = site.signed_in("ann")
+    noted = post_form(ann, PAPER, "/papers/2612.00001/note", note="mine", next=PAPER).headers["location"]
+    page = ann.get(noted).text
+    assert "Your note is saved" in page and f'name="next" value="{PAPER}"' in page

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterable
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from markupsafe import Markup
@@ -52,7 +52,9 @@ class Cards:
 
 
 def here(request: Request) -> str:
-    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    """This page's path and query, but its ``done`` notice: coming back here, a form says its own."""
+    query = urlencode([(name, value) for name, value in request.query_params.multi_items() if name != "done"])
+    return request.url.path + (f"?{query}" if query else "")
 
 
 def cards_for(request: Request, papers: Iterable[StoredPaper]) -> Cards:
