@@ -66,11 +66,11 @@ def my_collections_page(request: Request, done: str = "") -> Response:
 def create_form(request: Request, name: str = Form(""), description: str = Form(""), public: str = Form(""),
                 paper: str = Form(""), next: str = Form("")) -> Response:
     """A new collection; from a paper page (``paper``), the paper goes in at once."""
+    stored = find_paper(request, paper) if paper else None
     made = collections.create_collection(db(request), policy(request), current_viewer(request), name, description,
                                          _checkbox(public))
-    if paper:
-        collections.add_item(db(request), policy(request), current_viewer(request), made.id,
-                             find_paper(request, paper).doc_id)
+    if stored is not None:
+        collections.add_item(db(request), policy(request), current_viewer(request), made.id, stored.doc_id)
         return back(next, collection_path(made), "#collect", done="collected")
     return RedirectResponse(collection_path(made) + "?done=created", status_code=303)
 
@@ -288,7 +288,8 @@ def public_list(request: Request, owner: Owner) -> CollectionList:
     member = member_by_username(db(request), owner)
     if member is None:
         raise NotFound("no such member")
-    return CollectionList(items=[collection_out(request, c) for c in collections.public_collections(db(request), member.id)])
+    found = collections.public_collections(db(request), member.id)
+    return CollectionList(items=[collection_out(request, c) for c in found])
 
 
 @api.get("/users/{owner}/collections/{slug}", response_model=CollectionItems,

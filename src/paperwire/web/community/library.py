@@ -57,7 +57,8 @@ class MarksOut(BaseModel):
 
 
 class NoteIn(BaseModel):
-    note: str = Field(description="Private Markdown note; empty removes it.", examples=["Compare with §4 of 2601.01234."])
+    note: str = Field(description="Private Markdown note; empty removes it.",
+                      examples=["Compare with §4 of 2601.01234."])
 
 
 class NoteOut(BaseModel):
