@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -45,8 +46,18 @@ class IndexMissing(RuntimeError):
 class Hit:
     paper: StoredPaper
     score: float
-    title_html: str  # escaped title, matches in <mark>
-    snippet_html: str  # escaped abstract excerpt (~300 chars), matches in <mark>
+    marks: tuple[str, ...] = ()  # the query's words, marked where the hit is shown
+
+    # Made when first read: the APIs, feeds and exports that show no snippet never pay for one.
+    @functools.cached_property
+    def title_html(self) -> str:
+        """Escaped title, matches in <mark>."""
+        return highlight(clean_text(self.paper.paper.title), self.marks)
+
+    @functools.cached_property
+    def snippet_html(self) -> str:
+        """Escaped abstract excerpt (~300 chars), matches in <mark>."""
+        return snippet(self.paper.paper.abstract, self.marks)
 
 
 @dataclass(frozen=True)
@@ -230,8 +241,7 @@ class SearchService:
             stored = papers.get(doc_id)
             if stored is None or stored.deleted:
                 continue
-            hits.append(Hit(paper=stored, score=score, title_html=highlight(clean_text(stored.paper.title), marks),
-                            snippet_html=snippet(stored.paper.abstract, marks)))
+            hits.append(Hit(paper=stored, score=score, marks=marks))
         return hits
 
     # ---- similar papers ----------------------------------------------------------------
