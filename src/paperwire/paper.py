@@ -171,11 +171,12 @@ class Paper:
 
     # Plain text for feeds, JSON, e-mail and the terminal: TeX text macros resolved
     # (\emph{x} is x, \% is %), math spans kept as typed. Pages render the TeX fields.
-    @property
+    # Worked out once per record: an API page of 50 papers reads each several times.
+    @functools.cached_property
     def display_title(self) -> str:
         return plain_text(clean_text(self.title))
 
-    @property
+    @functools.cached_property
     def display_abstract(self) -> str:
         return plain_text(clean_text(self.abstract))
 
