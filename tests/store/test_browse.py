@@ -56,3 +56,11 @@ def test_by_category_author_and_trending(catalog):
     recent, total = browse.trending(catalog, since=date(2026, 6, 29), limit=10, offset=0)
     assert ids(recent)[0] == "2607.00004" and total == 4  # no scores yet: newest first
     assert dict(browse.category_counts(catalog))["cs.CV"] == 2
+
+
+def test_a_large_category_lists_the_same_papers_in_the_same_order(catalog, monkeypatch):
+    fill(catalog)
+    small = [ids(browse.papers_by_category(catalog, "cs.CL", limit=2, offset=start)[0]) for start in (0, 2)]
+    monkeypatch.setattr(browse, "WALK_CATEGORIES_ABOVE", 0)  # read as a large category is
+    large = [ids(browse.papers_by_category(catalog, "cs.CL", limit=2, offset=start)[0]) for start in (0, 2)]
+    assert large == small == [["2607.00003", "2607.00002"], ["2607.00001", "2607.00005"]]

@@ -23,6 +23,7 @@ PERIOD_SORTS: tuple[str, ...] = ("upvotes", "newest", "trending")
 Featured = Literal["listed", "listing", "submissions"]
 
 _LIVE = papers.c.deleted.is_(False)
+WALK_CATEGORIES_ABOVE = 2000  # papers in a category
 # Ties broken by doc_id so pages never overlap or skip a paper.
 _ORDERS = {
     # This site's votes first, then the count an imported source carries (Hugging Face).
@@ -34,8 +35,9 @@ _ORDERS = {
 
 
 def _page(catalog: Catalog, where: list, order: tuple, limit: int, offset: int,
-          count_query: Select | None = None) -> tuple[list[StoredPaper], int]:
-    """One page of papers matching ``where`` and the count of all that match.
+          count_query: Select | None = None, total: int | None = None) -> tuple[list[StoredPaper], int]:
+    """One page of papers matching ``where`` and the count of all that match (``total``, when
+    the caller knows it already).
 
     The sort handles doc ids only, then the page's rows are read by id: sorting thousands
     of whole rows (abstracts and all) costs twice as much.
@@ -51,13 +53,20 @@ def _page(catalog: Catalog, where: list, order: tuple, limit: int, offset: int,
     with catalog.engine.connect() as conn:
         doc_ids = conn.execute(ids_query).scalars().all()
         rows = conn.execute(select(papers).where(papers.c.doc_id.in_(doc_ids))).all() if doc_ids else []
-        total = conn.execute(count_query).scalar() or 0
+        if total is None:
+            total = conn.execute(count_query).scalar() or 0
     by_id = {row.doc_id: row for row in rows}
     return [row_to_stored(by_id[d]) for d in doc_ids if d in by_id], total
 
 
 def _in_category(category: str):
     return papers.c.doc_id.in_(select(paper_categories.c.doc_id).where(paper_categories.c.category == category))
+
+
+def _in_category_walking(category: str):
+    """The same condition, written so SQLite walks papers newest first and keeps the members."""
+    return select(paper_categories.c.doc_id).where(
+        paper_categories.c.doc_id == papers.c.doc_id, paper_categories.c.category == category).exists()
 
 
 def papers_in_period(
@@ -134,7 +143,12 @@ def papers_by_category(
     to read every row of a 40,000-paper category.
     """
     in_index = select(func.count()).select_from(paper_categories).where(paper_categories.c.category == category)
-    return _page(catalog, [_in_category(category)], _ORDERS["newest"], limit, offset, count_query=in_index)
+    with catalog.engine.connect() as conn:
+        size = conn.execute(in_index).scalar() or 0
+    # A large category's newest papers are met soonest walking the date index (cs.CV at 88k:
+    # 53 ms -> 0.1 ms); a small one's are found sooner by sorting its few members.
+    member = _in_category_walking(category) if size > WALK_CATEGORIES_ABOVE else _in_category(category)
+    return _page(catalog, [member], _ORDERS["newest"], limit, offset, total=size)
 
 
 def papers_by_author(
