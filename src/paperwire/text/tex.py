@@ -115,7 +115,6 @@ _MACRO_SIGNS = re.compile(r"[\\{}~]|--|``|''")
 _TEX_SIGNS = re.compile(r"[\\{}~$]|--|``|''")
 _DASHES = {"--": "–", "---": "—"}
 _QUOTES = {"``": "“", "''": "”"}
-_PLAIN_SPACES = str.maketrans({"\u00a0": " ", "\u2009": " "})
 _SPACE_RUNS = re.compile(r" {2,}")
 
 
@@ -145,7 +144,8 @@ def plain_text(text: str | None) -> str:
 
 def as_plain(items: list[Piece]) -> str:
     """What the pieces show, as plain text: styling dropped, TeX's spaces as plain spaces."""
-    shown = "".join(piece.text for piece in items).translate(_PLAIN_SPACES)
+    # str.replace, not str.translate: translate with a table walks the text character by character.
+    shown = "".join(piece.text for piece in items).replace("\u00a0", " ").replace("\u2009", " ")
     return _SPACE_RUNS.sub(" ", shown).strip()
 
 
