@@ -79,7 +79,9 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.environ = {name: value for name, value in os.environ.items() if not name.startswith("PAPERWIRE_")}
         self.environ.update(PAPERWIRE_HOME=str(home), PAPERWIRE_BASE_URL=self.base,
-                            PAPERWIRE_LIMIT_VOTE_PER_ACCOUNT="1000000/minute")
+                            # Every bench member votes from 127.0.0.1: lift both vote limits.
+                            PAPERWIRE_LIMIT_VOTE_PER_ACCOUNT="1000000/minute",
+                            PAPERWIRE_LIMIT_VOTE_PER_ADDRESS="1000000/minute")
         self.process: subprocess.Popen | None = None
 
     def start(self) -> float:

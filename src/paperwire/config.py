@@ -52,8 +52,11 @@ class Settings:
     limit_password_reset_per_account: str = "5/hour"
     limit_password_reset_per_address: str = "5/hour"
     limit_submit_per_account: str = "10/day"
+    limit_submit_per_address: str = "30/day"
     limit_vote_per_account: str = "120/minute"
+    limit_vote_per_address: str = "600/minute"
     limit_comment_per_account: str = "10/minute"
+    limit_comment_per_address: str = "30/minute"
     # Community rules (see README: submissions, trending)
     submission_max_age_days: int = 7  # papers older than this cannot be submitted
     submissions_per_day: int = 3  # per member; moderators are exempt

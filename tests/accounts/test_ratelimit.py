@@ -142,3 +142,15 @@ def test_a_malformed_limit_setting_is_named(db, tmp_path):
 def test_an_unknown_rule_is_a_programming_error_that_names_the_known_ones(db, limits_settings):
     with pytest.raises(ValueError, match="known: sign_in, sign_up, password_reset, submit, vote, comment"):
         RateLimits(db, limits_settings).hit("sing_in", account="alice")
+
+
+def test_votes_comments_and_submissions_are_also_limited_per_address(db, tmp_path):
+    settings = load_settings(home=tmp_path, environ={
+        "PAPERWIRE_LIMIT_VOTE_PER_ACCOUNT": "100/minute", "PAPERWIRE_LIMIT_VOTE_PER_ADDRESS": "4/minute"})
+    limits = RateLimits(db, settings)
+    for member in ("ann", "bob", "cy", "dee"):  # four members behind one address
+        limits.hit("vote", account=member, address="198.51.100.7")
+    with pytest.raises(RateLimited):
+        limits.hit("vote", account="eve", address="198.51.100.7")
+    limits.hit("vote", account="eve", address="203.0.113.9")  # another address still votes
+    assert {kind for rule in ("submit", "comment") for kind in limits.rules[rule]} == {"account", "address"}

@@ -31,9 +31,10 @@ RULES = {
     "sign_in": ("account", "address"),
     "sign_up": ("address",),
     "password_reset": ("account", "address"),
-    "submit": ("account",),
-    "vote": ("account",),
-    "comment": ("account",),
+    # Per address too, and higher: members behind one lab's address share it.
+    "submit": ("account", "address"),
+    "vote": ("account", "address"),
+    "comment": ("account", "address"),
 }
 PURGE_EVERY_S = 300.0
 # Identifiers stored as they are (readable when debugging); others (long, '/', Unicode) as a digest.
