@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from paperwire.paper import make_paper
-from paperwire.web.exports import bibtex, bibtex_escape, bibtex_many, bibtex_tex, citation_key, ris, ris_many
+from paperwire.web.feeds.citations import bibtex, bibtex_escape, bibtex_many, bibtex_tex, citation_key, ris, ris_many
 
 NASTY_TITLE = r"Costs {50%} & more_ #1 $x^2$ \alpha ~ Zoë's Ångström"
 

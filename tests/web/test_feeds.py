@@ -8,7 +8,7 @@ import feedparser
 import httpx
 import pytest
 
-from paperwire.web.feeds import feed_links_for
+from paperwire.web.feeds.syndication import feed_links_for
 
 MOST_UPVOTED = "2607.99002"
 FEED_PATHS = ["/feeds/daily.{fmt}", "/feeds/daily.{fmt}?date=2026-06-30", "/feeds/trending.{fmt}",

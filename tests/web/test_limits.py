@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from paperwire.config import load_settings
 from paperwire.store import db
 from paperwire.web.app import create_app
-from paperwire.web.cache import TTLCache
-from paperwire.web.overload import BUSY_MESSAGE, RETRY_AFTER_S
+from paperwire.web.http.cache import TTLCache
+from paperwire.web.http.overload import BUSY_MESSAGE, RETRY_AFTER_S
 
 # ---- the page cache ------------------------------------------------------------------------------
 

@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from paperwire.web.content_encoding import accepts_gzip
-from paperwire.web.security_headers import DATA_POLICY, PAGE_POLICY
+from paperwire.web.http.content_encoding import accepts_gzip
+from paperwire.web.http.security_headers import DATA_POLICY, PAGE_POLICY
 
 PAPER = "2607.99002"
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from paperwire.web.render import render_excerpt, render_text
+from paperwire.web.http.render import render_excerpt, render_text
 
 HOSTILE_ID = "2607.99001"  # title: <script>alert(1)</script> & $x<y$
 WITH_TEX = "2606.26100"  # abstract: We present \textbf{HierBias} ... \emph{context-conditioned bias probability}, $+2.6\%$
@@ -324,7 +324,7 @@ def test_many_readers_of_an_expired_page_cause_one_render(web_app, monkeypatch):
 
 
 def test_page_cache_serves_fresh_then_stale_then_forgets():
-    from paperwire.web.cache import TTLCache
+    from paperwire.web.http.cache import TTLCache
 
     now = [0.0]
     cache = TTLCache(max_entries=2, max_age_s=30, max_stale_s=60, clock=lambda: now[0])

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from paperwire.web.http_limits import MAX_HEAD_BYTES
+from paperwire.web.http.limits import MAX_HEAD_BYTES
 
 START_TIMEOUT_S = 120
 

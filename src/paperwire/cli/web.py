@@ -13,7 +13,7 @@ APP_FACTORY = "paperwire.web.app:create_app"
 def run_server(home, host: str, port: int, workers: int, log_level: str) -> None:
     import uvicorn
 
-    from paperwire.web.http_limits import HeadLimitedHttpToolsProtocol
+    from paperwire.web.http.limits import HeadLimitedHttpToolsProtocol
 
     # Each worker process builds its own app from the home named in the environment.
     os.environ["PAPERWIRE_HOME"] = str(home)

@@ -22,18 +22,24 @@ from threadpoolctl import threadpool_limits
 from paperwire.config import Settings, load_settings
 from paperwire.search import SearchService
 from paperwire.store import open_catalog
-from paperwire.web import api_docs, api_v1, arxiv_api, exports, feeds, hf_api, pages
-from paperwire.web.api_common import ApiError
-from paperwire.web.asgi import HttpMiddleware
+from paperwire.web.api import arxiv as arxiv_api
+from paperwire.web.api import docs as api_docs
+from paperwire.web.api import hf as hf_api
+from paperwire.web.api import v1 as api_v1
+from paperwire.web.feeds import citations as exports
+from paperwire.web.feeds import syndication as feeds
+from paperwire.web.pages import catalog as pages
+from paperwire.web.api.common import ApiError
+from paperwire.web.http.asgi import HttpMiddleware
 from paperwire.web.auth.setup import GLOBAL_DEPENDENCIES, install_auth
-from paperwire.web.cache import TTLCache
-from paperwire.web.canonical_host import CanonicalHostMiddleware
+from paperwire.web.http.cache import TTLCache
+from paperwire.web.http.canonical_host import CanonicalHostMiddleware
 from paperwire.web.community.setup import install_community
-from paperwire.web.content_encoding import NegotiatedGZipMiddleware
-from paperwire.web.head_requests import HeadAsGetMiddleware
-from paperwire.web.overload import BUSY_MESSAGE, OVERLOAD_ERRORS, RETRY_AFTER, is_overload
-from paperwire.web.security_headers import SecurityHeadersMiddleware
-from paperwire.web.templating import STATIC_DIR, make_environment, page_response, render_page
+from paperwire.web.http.content_encoding import NegotiatedGZipMiddleware
+from paperwire.web.http.head_requests import HeadAsGetMiddleware
+from paperwire.web.http.overload import BUSY_MESSAGE, OVERLOAD_ERRORS, RETRY_AFTER, is_overload
+from paperwire.web.http.security_headers import SecurityHeadersMiddleware
+from paperwire.web.http.templating import STATIC_DIR, make_environment, page_response, render_page
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from paperwire.web.api_common import ERROR_RESPONSES, ErrorBody, JsonErrorRoute
+from paperwire.web.api.common import ERROR_RESPONSES, ErrorBody, JsonErrorRoute
 from paperwire.web.auth.viewer import require_viewer, viewer_of
 
 router = APIRouter(prefix="/api/v1", tags=["account"], route_class=JsonErrorRoute, responses={

@@ -6,7 +6,7 @@ from fastapi import Request
 from starlette.responses import Response
 
 from paperwire.web.auth.cookies import set_form_cookie
-from paperwire.web.templating import page_response, render_page
+from paperwire.web.http.templating import page_response, render_page
 
 MAX_ECHOED = 254  # a typed value longer than any username or address is not shown back
 

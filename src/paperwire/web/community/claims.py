@@ -15,8 +15,8 @@ from starlette.responses import Response
 
 from paperwire.community import claims
 from paperwire.community.claims import Claim
-from paperwire.web.api_common import find_paper
-from paperwire.web.api_v1 import PaperId
+from paperwire.web.api.common import find_paper
+from paperwire.web.api.v1 import PaperId
 from paperwire.web.auth.viewer import current_viewer
 from paperwire.web.community.common import api_router, back_to_paper, db, page_router, policy
 

@@ -21,17 +21,18 @@ from paperwire.accounts.users import member_by_username
 from paperwire.community import collections
 from paperwire.community.collections import Collection, Item
 from paperwire.community.errors import NotFound
-from paperwire.web import exports, feeds
-from paperwire.web.api_common import find_paper, site_url
-from paperwire.web.api_v1 import PaperId
-from paperwire.web.api_v1_models import PaperOut, paper_out
+from paperwire.web.feeds import citations as exports
+from paperwire.web.feeds import syndication as feeds
+from paperwire.web.api.common import find_paper, site_url
+from paperwire.web.api.v1 import PaperId
+from paperwire.web.api.v1_models import PaperOut, paper_out
 from paperwire.web.auth.forms import form_page
 from paperwire.web.auth.viewer import current_viewer, require_viewer
 from paperwire.web.community.cards import cards_for
 from paperwire.web.community.common import api_router, back, db, page_router, policy
 from paperwire.web.deps import get_settings
-from paperwire.web.page_cache import cached_page
-from paperwire.web.templating import render_page
+from paperwire.web.http.page_cache import cached_page
+from paperwire.web.http.templating import render_page
 
 pages = page_router()
 api = api_router("collections")

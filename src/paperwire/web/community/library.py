@@ -16,15 +16,15 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from paperwire.community import library
-from paperwire.web.api_common import WholeNumber, check_offset, find_paper
-from paperwire.web.api_v1 import Limit, Offset, PaperId, page_links
-from paperwire.web.api_v1_models import PageLinks, PaperOut, paper_out
+from paperwire.web.api.common import WholeNumber, check_offset, find_paper
+from paperwire.web.api.v1 import Limit, Offset, PaperId, page_links
+from paperwire.web.api.v1_models import PageLinks, PaperOut, paper_out
 from paperwire.web.auth.viewer import current_viewer, require_viewer
 from paperwire.web.community.cards import cards_for
 from paperwire.web.community.common import api_router, back_to_paper, db, page_router, policy
 from paperwire.web.deps import get_settings
-from paperwire.web.pages import _offset, _pager
-from paperwire.web.templating import page_response, render_page
+from paperwire.web.pages.catalog import _offset, _pager
+from paperwire.web.http.templating import page_response, render_page
 
 pages = page_router()
 api = api_router("library")

@@ -18,15 +18,15 @@ from starlette.responses import Response
 from paperwire.accounts.users import member_by_username
 from paperwire.community import claims, moderation, submissions
 from paperwire.community.errors import NotFound
-from paperwire.web.api_common import WholeNumber, check_offset, find_paper
-from paperwire.web.api_v1 import Limit, Offset, page_links
-from paperwire.web.api_v1_models import PageLinks
+from paperwire.web.api.common import WholeNumber, check_offset, find_paper
+from paperwire.web.api.v1 import Limit, Offset, page_links
+from paperwire.web.api.v1_models import PageLinks
 from paperwire.web.auth.viewer import current_viewer
 from paperwire.web.community.claims import ClaimOut, claim_out
 from paperwire.web.community.collections import Owner
 from paperwire.web.community.common import api_router, back, db, page_router, policy
-from paperwire.web.pages import _offset, _pager
-from paperwire.web.templating import page_response, render_page
+from paperwire.web.pages.catalog import _offset, _pager
+from paperwire.web.http.templating import page_response, render_page
 
 pages = page_router()
 api = api_router("moderation")

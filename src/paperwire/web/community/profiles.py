@@ -10,13 +10,13 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from paperwire.community import members
-from paperwire.web.api_common import paper_path, site_url
+from paperwire.web.api.common import paper_path, site_url
 from paperwire.web.auth.viewer import current_viewer
 from paperwire.web.community.claims import ClaimOut, claim_out
 from paperwire.web.community.collections import CollectionOut, Owner, collection_path, collection_out
 from paperwire.web.community.common import api_router, db, page_router, policy
 from paperwire.web.deps import get_settings
-from paperwire.web.templating import page_response, render_page
+from paperwire.web.http.templating import page_response, render_page
 
 pages = page_router()
 api = api_router("profiles")

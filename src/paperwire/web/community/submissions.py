@@ -13,8 +13,8 @@ from starlette.responses import Response
 
 from paperwire.community import submissions
 from paperwire.community.errors import CommunityError
-from paperwire.web.api_common import paper_path
-from paperwire.web.api_v1_models import PaperOut, paper_out
+from paperwire.web.api.common import paper_path
+from paperwire.web.api.v1_models import PaperOut, paper_out
 from paperwire.web.auth.errors import refusal
 from paperwire.web.auth.forms import echoed, form_page
 from paperwire.web.auth.viewer import require_viewer

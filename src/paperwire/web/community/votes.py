@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from paperwire.community import votes
-from paperwire.web.api_common import find_paper
-from paperwire.web.api_v1 import PaperId
+from paperwire.web.api.common import find_paper
+from paperwire.web.api.v1 import PaperId
 from paperwire.web.community.common import api_router, back_to_paper, counted_viewer, db, page_router, policy
 
 pages = page_router()

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Query, Request
 from paperwire.community.submissions import Submission
 from paperwire.store import browse
 from paperwire.store.catalog import StoredPaper
-from paperwire.web.api_common import (
+from paperwire.web.api.common import (
     ERROR_RESPONSES,
     JsonErrorRoute,
     WholeNumber,
@@ -34,7 +34,7 @@ from paperwire.web.api_common import (
     requested_period,
     submitted_at,
 )
-from paperwire.web.api_v1 import SearchQuery, submitted
+from paperwire.web.api.v1 import SearchQuery, submitted
 from paperwire.web.deps import get_catalog, get_settings
 
 router = APIRouter(prefix="/api", tags=["Hugging Face compatible"], route_class=JsonErrorRoute,

@@ -15,15 +15,15 @@ from starlette.responses import Response
 
 from paperwire.config import Settings
 from paperwire.taxonomy import category_name
-from paperwire.web import render
-from paperwire.web.card_bodies import CardBodies
+from paperwire.web.http import render
+from paperwire.web.http.card_bodies import CardBodies
 from paperwire.web.auth.cookies import SESSION_COOKIES
 from paperwire.web.auth.csrf import csrf_field, csrf_token
 from paperwire.web.auth.viewer import signed_in_member
-from paperwire.web.content_encoding import accepts_gzip
+from paperwire.web.http.content_encoding import accepts_gzip
 
-TEMPLATE_DIR = Path(__file__).parent / "templates"
-STATIC_DIR = Path(__file__).parent / "static"
+TEMPLATE_DIR = Path(__file__).parents[1] / "templates"
+STATIC_DIR = Path(__file__).parents[1] / "static"
 PAGE_MAX_AGE_S = 60
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from starlette.types import Message, Receive, Scope, Send
 
-from paperwire.web.asgi import HttpMiddleware
+from paperwire.web.http.asgi import HttpMiddleware
 
 
 class HeadAsGetMiddleware(HttpMiddleware):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from starlette.types import Message, Receive, Scope, Send
 
-from paperwire.web.asgi import HttpMiddleware
+from paperwire.web.http.asgi import HttpMiddleware
 
 PAGE_POLICY = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
                "form-action 'self'; frame-ancestors 'none'")

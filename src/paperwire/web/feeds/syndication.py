@@ -24,7 +24,7 @@ from paperwire.config import Settings
 from paperwire.paper import clean_text
 from paperwire.store import browse
 from paperwire.store.catalog import StoredPaper
-from paperwire.web.api_common import (
+from paperwire.web.api.common import (
     MAX_CATEGORY_CHARS,
     ApiError,
     JsonErrorRoute,
@@ -35,7 +35,7 @@ from paperwire.web.api_common import (
     parse_date_param,
     site_url,
 )
-from paperwire.web.api_v1 import SearchQuery, trending_since
+from paperwire.web.api.v1 import SearchQuery, trending_since
 from paperwire.web.deps import get_catalog, get_settings
 
 FEED_SIZE = 50

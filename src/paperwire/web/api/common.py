@@ -25,7 +25,7 @@ from paperwire.config import Settings
 from paperwire.paper import Paper
 from paperwire.store.catalog import StoredPaper
 from paperwire.web.deps import get_catalog, get_search
-from paperwire.web.overload import BUSY_MESSAGE, OVERLOAD_ERRORS, RETRY_AFTER, is_overload
+from paperwire.web.http.overload import BUSY_MESSAGE, OVERLOAD_ERRORS, RETRY_AFTER, is_overload
 from paperwire.web.periods import BadDate, Period, parse_day, period_for
 
 MAX_QUERY_CHARS = 500  # longer search text is never a real query; refuse it before any work

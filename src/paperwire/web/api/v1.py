@@ -16,8 +16,8 @@ from starlette.responses import Response
 from paperwire.community.submissions import Submission, submissions_for
 from paperwire.store import browse
 from paperwire.store.catalog import StoredPaper
-from paperwire.web import exports
-from paperwire.web.api_common import (
+from paperwire.web.feeds import citations as exports
+from paperwire.web.api.common import (
     ERROR_RESPONSES,
     INDEX_MISSING,
     MAX_CATEGORY_CHARS,
@@ -34,7 +34,7 @@ from paperwire.web.api_common import (
     search_service,
     site_url,
 )
-from paperwire.web.api_v1_models import (
+from paperwire.web.api.v1_models import (
     CategoryList,
     CategoryOut,
     HitPage,

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 from swagger_ui_bundle import swagger_ui_path
 
-from paperwire.web.templating import page_response, render_page
+from paperwire.web.http.templating import page_response, render_page
 
 ASSETS_DIR = swagger_ui_path
 ASSETS_PATH = "/static/swagger-ui"  # mounted by the app before /static

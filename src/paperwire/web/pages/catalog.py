@@ -17,15 +17,15 @@ from paperwire.search import IndexMissing, SearchFilters
 from paperwire.store import browse
 from paperwire.store.catalog import StoredPaper
 from paperwire.taxonomy import category_name
-from paperwire.web import exports
-from paperwire.web.api_common import MAX_CATEGORY_CHARS, MAX_NAME_CHARS, MAX_OFFSET, WholeNumber, check_text
-from paperwire.web.api_v1 import SEARCH_MAX_OFFSET
+from paperwire.web.feeds import citations as exports
+from paperwire.web.api.common import MAX_CATEGORY_CHARS, MAX_NAME_CHARS, MAX_OFFSET, WholeNumber, check_text
+from paperwire.web.api.v1 import SEARCH_MAX_OFFSET
 from paperwire.web.community.cards import cards_for
 from paperwire.web.community.paper_page import paper_context
 from paperwire.web.periods import PERIOD_KINDS, BadDate, parse_day, period_for
-from paperwire.web.page_cache import cached_page
-from paperwire.web.render import counted
-from paperwire.web.templating import render_page
+from paperwire.web.http.page_cache import cached_page
+from paperwire.web.http.render import counted
+from paperwire.web.http.templating import render_page
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)

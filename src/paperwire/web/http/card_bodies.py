@@ -12,7 +12,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from paperwire.store.catalog import StoredPaper
-from paperwire.web.cache import TTLCache
+from paperwire.web.http.cache import TTLCache
 
 MAX_BYTES = 16_000_000  # ~15,000 cards of ~1 KB
 MAX_AGE_S = 3600.0  # a revision never changes its text: the age only returns memory of papers unread

@@ -15,7 +15,7 @@ import logging
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from paperwire.web.templating import RenderedPage, is_anonymous, page_response, with_gzip
+from paperwire.web.http.templating import RenderedPage, is_anonymous, page_response, with_gzip
 
 log = logging.getLogger(__name__)
 

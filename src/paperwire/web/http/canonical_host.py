@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from paperwire.web.asgi import HttpMiddleware
+from paperwire.web.http.asgi import HttpMiddleware
 
 
 class CanonicalHostMiddleware(HttpMiddleware):

@@ -1,0 +1,1 @@
+"""What feed readers and reference managers fetch: RSS/Atom feeds, BibTeX and RIS exports."""
