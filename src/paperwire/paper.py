@@ -36,7 +36,6 @@ _CODE_LINK = re.compile(
 )
 # A link never spans white space, so the link pattern only runs on words naming a code host.
 _CODE_HOSTS = ("github", "gitlab", "huggingface")
-_WS = re.compile(r"\s+")
 # Punctuation, symbols, combining accents (not \w) and "_": what title_key drops.
 _NOT_WORD = re.compile(r"[^\w\s]|_")
 # Zero-width (non-)joiners hold emoji and Indic script together: not noise.
@@ -86,7 +85,7 @@ def clean_text(text: str | None) -> str:
 def title_key(title: str) -> str:
     """What two spellings of one title share: case, accents, punctuation and spacing removed."""
     text = _NOT_WORD.sub("", unicodedata.normalize("NFKD", title or "").casefold())
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def title_id(title: str) -> str:
