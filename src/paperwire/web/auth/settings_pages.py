@@ -15,7 +15,6 @@ from paperwire.accounts.members import Member
 from paperwire.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from paperwire.community import members
 from paperwire.community.errors import Invalid, NotFound
-from paperwire.community.rules import Policy
 from paperwire.mail.smtp import mail_enabled
 from paperwire.web.auth.errors import refusal
 from paperwire.web.auth.forms import echoed, form_page
@@ -113,7 +112,7 @@ def delete_account(request: Request, password: str = Form("")) -> Response:
     member = require_viewer(request)
     count_attempt(request, "sign_in", account=member.username)
     try:
-        members.delete_account(request.app.state.catalog.engine, Policy(request.app.state.settings), member, password)
+        members.delete_account(request.app.state.catalog.engine, request.app.state.policy, member, password)
     except Invalid as error:
         return _page(request, member, errors={"delete_password": error.message.removeprefix("password: ")},
                      status=400)
