@@ -67,6 +67,17 @@ class Settings:
     collection_max_items: int = 1000
     collections_per_member: int = 100
     trending_half_life_hours: float = 36.0  # after a change, run `paperwire trending --rebuild`
+    # For you (see README: recommendations)
+    for_you_window_days: int = 7  # recommend papers listed in the last N days
+    follows_per_member: int = 500
+    saved_searches_per_member: int = 50
+    # Digests (see README: digests). Times are in each reader's own time zone.
+    digest_hour: int = 7  # a new subscription's hour, 0-23
+    digest_section_size: int = 10  # papers per section at most
+    outbox_give_up_hours: float = 48.0  # a digest not delivered by then is marked failed for admins
+    dkim_key_file: str = ""  # PEM private key: set it (with dkim_selector) to sign digests
+    dkim_selector: str = ""
+    dkim_domain: str = ""  # empty: the domain of mail_from
 
     @property
     def catalog_url(self) -> str:

@@ -40,3 +40,19 @@ def test_upgrading_a_first_version_catalog_keeps_its_authors_and_categories(data
     stored = catalog.get("2601.00001")
     assert (stored.paper.upvotes, stored.votes) == (3, 0)  # the source's count kept, no site votes yet
     catalog.engine.dispose()
+
+
+def test_the_migrations_build_exactly_the_tables_the_code_declares(database_url):
+    """A table or column added to a schema module without its migration fails here."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    import paperwire.store.people_schema  # noqa: F401  (their tables join the metadata)
+    import paperwire.store.reader_schema  # noqa: F401
+    from paperwire.store.schema import metadata
+
+    catalog = open_catalog(database_url)
+    with catalog.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    catalog.engine.dispose()
+    assert differences == []

@@ -41,12 +41,12 @@ class LinkExpired(LinkInvalid):
 
 def verify_email_token(secret_key: str, member: Member) -> str:
     """The token for the link that verifies ``member.email``."""
-    return _serializer(secret_key, _VERIFY_SALT).dumps([member.id, member.email.lower()])
+    return link_serializer(secret_key, _VERIFY_SALT).dumps([member.id, member.email.lower()])
 
 
 def verify_email(db: Engine, secret_key: str, token: str) -> Member:
     """Mark the address a verify link was sent to as verified; the member, now verified."""
-    user_id, email_key = _load(secret_key, _VERIFY_SALT, token, VERIFY_MAX_AGE_S, "verification")
+    user_id, email_key = load_link_token(secret_key, _VERIFY_SALT, token, VERIFY_MAX_AGE_S, "verification")
     row = _user_row(db, user_id)
     if row is None or not hmac.compare_digest(row["email_key"], str(email_key)):
         raise LinkInvalid("this verification link was made for another e-mail address: ask for a new one")
@@ -60,12 +60,12 @@ def password_reset_token(db: Engine, secret_key: str, member: Member) -> str:
     row = _user_row(db, member.id)
     if row is None:
         raise UnknownMember(f"no account with id {member.id}")
-    return _serializer(secret_key, _RESET_SALT).dumps([member.id, _fingerprint(row["password_hash"])])
+    return link_serializer(secret_key, _RESET_SALT).dumps([member.id, _fingerprint(row["password_hash"])])
 
 
 def member_for_reset(db: Engine, secret_key: str, token: str) -> Member:
     """The member a reset link is for, while it is still good (to show the new-password form)."""
-    user_id, fingerprint = _load(secret_key, _RESET_SALT, token, RESET_MAX_AGE_S, "password reset")
+    user_id, fingerprint = load_link_token(secret_key, _RESET_SALT, token, RESET_MAX_AGE_S, "password reset")
     row = _user_row(db, user_id)
     if row is None or not hmac.compare_digest(_fingerprint(row["password_hash"]), str(fingerprint)):
         raise LinkInvalid("this password reset link was used already: ask for a new one")
@@ -84,15 +84,15 @@ def reset_password(db: Engine, secret_key: str, token: str, new_password: str) -
     return accounts.member_by_id(db, member.id)
 
 
-def _serializer(secret_key: str, salt: str) -> URLSafeTimedSerializer:
+def link_serializer(secret_key: str, salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=salt)
 
 
-def _load(secret_key: str, salt: str, token: object, max_age_s: int, kind: str) -> tuple[int, str]:
+def load_link_token(secret_key: str, salt: str, token: object, max_age_s: int | None, kind: str) -> tuple[int, str]:
     if not isinstance(token, str) or len(token) > MAX_LINK_TOKEN_LENGTH or not token.isascii():
         raise LinkInvalid(f"this {kind} link is not valid")
     try:
-        payload = _serializer(secret_key, salt).loads(token, max_age=max_age_s)
+        payload = link_serializer(secret_key, salt).loads(token, max_age=max_age_s)
     except SignatureExpired:
         raise LinkExpired(f"this {kind} link has expired: ask for a new one") from None
     except BadSignature:

@@ -35,6 +35,8 @@ from paperwire.web.auth.setup import GLOBAL_DEPENDENCIES, install_auth
 from paperwire.web.http.cache import TTLCache
 from paperwire.web.http.canonical_host import CanonicalHostMiddleware
 from paperwire.web.community.setup import install_community
+from paperwire.web.digest.setup import install_digest
+from paperwire.web.reader.setup import install_reader
 from paperwire.web.http.content_encoding import NegotiatedGZipMiddleware
 from paperwire.web.http.head_requests import HeadAsGetMiddleware
 from paperwire.web.http.overload import BUSY_MESSAGE, OVERLOAD_ERRORS, RETRY_AFTER, is_overload
@@ -104,6 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount(api_docs.ASSETS_PATH, CachedStaticFiles(directory=api_docs.ASSETS_DIR), name="swagger-ui")
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
     install_community(app)  # first: its /api/v1/papers/{id}/comments before api_v1's /papers/{id:path}
+    install_reader(app)
+    install_digest(app)
     for router in API_ROUTERS:
         app.include_router(router)
     install_auth(app, error_page=_error_page, wants_page=_wants_page)

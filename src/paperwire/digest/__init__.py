@@ -1,0 +1,1 @@
+"""Digests: subscriptions, composing each into the outbox once, delivering from it, unsubscribing."""

@@ -1,0 +1,1 @@
+"""Digests on the web: subscribing (with or without an account), settings, unsubscribing."""

@@ -1,0 +1,8 @@
+"""Web: the digest settings page."""
+
+from __future__ import annotations
+
+from paperwire.web.community.common import api_router, page_router
+
+pages = page_router()
+api = api_router("digests")
