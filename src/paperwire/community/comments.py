@@ -27,6 +27,7 @@ from paperwire.community.markdown import render_markdown
 from paperwire.community.rules import Policy
 from paperwire.community.text import clean_body, clean_line, require_text
 from paperwire.community.writes import LockedPaper, insert_new, lock_paper
+from paperwire.store import Catalog, StoredPaper
 from paperwire.store.people_schema import comment_reports, comments, users
 from paperwire.store.schema import papers
 
@@ -154,6 +155,31 @@ def thread(db: Engine, policy: Policy, viewer: Member | None, doc_id: int) -> li
     for node in nodes.values():
         (nodes[node.parent_id].replies if node.parent_id in nodes else roots).append(node)
     return _without_empty_branches(roots)
+
+
+def replies_to(db: Engine, member_id: int, *, since: datetime, limit: int) -> list[tuple[StoredPaper, str]]:
+    """Papers where someone else replied to one of ``member_id``'s comments since ``since``,
+    latest reply first, each once, with who replied ('Bob replied to your comment'). Only
+    replies every reader sees count (neither deleted nor hidden), on live papers."""
+    reply = comments.alias("reply")
+    query = (select(reply.c.doc_id, users.c.username)
+             .join(comments, comments.c.id == reply.c.parent_id).join(users, users.c.id == reply.c.user_id)
+             .where(comments.c.user_id == member_id, reply.c.user_id != member_id, reply.c.created_at >= since,
+                    reply.c.deleted_at.is_(None), reply.c.hidden_at.is_(None))
+             .order_by(reply.c.created_at.desc(), reply.c.id.desc()))
+    repliers: dict[int, list[str]] = {}
+    with db.connect() as conn:
+        for doc_id, username in conn.execute(query):
+            names = repliers.setdefault(doc_id, [])
+            if username not in names:
+                names.append(username)
+    found = [p for p in Catalog(db).by_doc_ids(list(repliers)) if not p.deleted][:limit]
+    return [(paper, _replied(repliers[paper.doc_id])) for paper in found]
+
+
+def _replied(names: list[str]) -> str:
+    others = f" and {len(names) - 1} other{'s' if len(names) > 2 else ''}" if len(names) > 1 else ""
+    return f"{names[0]}{others} replied to your comment"
 
 
 # ---- helpers ----------------------------------------------------------------------------

@@ -36,9 +36,11 @@ def build_message(
     html: str | None = None,
     to_name: str = "",
     headers: dict[str, str] | None = None,
+    message_id: str | None = None,
 ) -> EmailMessage:
     """A message from ``settings.mail_from`` to ``to``; ``headers`` adds others such as
-    List-Unsubscribe (not the ones this function sets)."""
+    List-Unsubscribe (not the ones this function sets). ``message_id`` ("<...@...>"): a
+    stable one, so a copy sent again is recognised as the same message; default a new one."""
     try:
         name = _header_text("recipient name", to_name, MAX_NAME_LENGTH)
         recipient = Address(display_name=name, addr_spec=check_address(to))
@@ -49,7 +51,8 @@ def build_message(
     message["To"] = recipient
     message["Subject"] = _header_text("subject", subject, MAX_SUBJECT_LENGTH)
     message["Date"] = format_datetime(datetime.now(timezone.utc))
-    message["Message-ID"] = make_msgid(domain=sender(settings).domain)
+    message["Message-ID"] = (_header_text("Message-ID", message_id, 250) if message_id
+                             else make_msgid(domain=sender(settings).domain))
     for name, value in (headers or {}).items():
         if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name) or name.lower() in _OWN_HEADERS:
             raise InvalidMessage(f"header name {shown_value(name)} is not allowed")

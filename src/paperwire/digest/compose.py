@@ -1,0 +1,183 @@
+"""Composing the digests that are due into the outbox: once per subscription and period.
+
+Each digest is built whole (sections, the rendered MIME message with its stable Message-ID
+and List-Unsubscribe headers) and written with the papers it lists in ONE transaction. The
+outbox's unique key (subscription, kind, period) makes a second run of the same period add
+nothing, however the runs interleave; nothing is sent here (deliver.py sends). A digest
+with no papers is not composed: the next period's window then reaches back to cover it.
+
+Reads are batched over chunks of subscriptions (members, what was composed, what was sent)
+so that the cost per reader is that of its sections' own queries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from paperwire.accounts.members import member_from_row
+from paperwire.accounts.secret import site_secret
+from paperwire.accounts.timestamps import as_utc
+from paperwire.accounts.users import member_by_username
+from paperwire.community.rules import Policy
+from paperwire.community.writes import insert_new
+from paperwire.config import Settings
+from paperwire.digest.links import list_unsubscribe_headers, unsubscribe_token, unsubscribe_url
+from paperwire.digest.render import render_digest
+from paperwire.digest.schedule import Period, current_period, due_period, listing_window, local_now
+from paperwire.digest.sections import Reader, Section, Sources, compose_sections
+from paperwire.digest.subscriptions import Subscription, active_subscriptions
+from paperwire.mail.addresses import shown_value
+from paperwire.mail.message import InvalidMessage, build_message, sender
+from paperwire.store.people_schema import users
+from paperwire.store.reader_schema import digest_papers, outbox
+from paperwire.store.schema import papers
+
+CHUNK = 500  # subscriptions whose rows are read together
+
+
+class UnknownReader(LookupError):
+    """``--user NAME`` names no account with an active digest subscription."""
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A digest as composed (or, in a dry run, as it would be)."""
+
+    subscription_id: int
+    to_address: str
+    period_key: str
+    subject: str
+    sections: tuple[tuple[str, int], ...]  # (section, papers)
+
+
+@dataclass
+class ComposeReport:
+    composed: list[Composed] = field(default_factory=list)
+    empty: int = 0  # due, but nothing new: not composed
+    already: int = 0  # this period's digest was composed before
+    errors: list[str] = field(default_factory=list)  # "subscription 12: why", nothing written for it
+
+
+def message_id(settings: Settings, secret_key: str, subscription_id: int, kind: str, key: str) -> str:
+    """The digest's Message-ID, the same whenever it is made again: a copy is recognisably the
+    same message. The HMAC keeps outsiders from forging one that looks like the site's."""
+    name = f"{subscription_id}.{kind}.{key}"
+    mac = hmac.new(secret_key.encode(), f"digest-message-id:{name}".encode(), hashlib.sha256).hexdigest()[:16]
+    return f"<digest.{name}.{mac}@{sender(settings).domain}>"
+
+
+def compose_due(db: Engine, settings: Settings, search, *, now: datetime, period: str | None = None,
+                user: str | None = None, dry_run: bool = False) -> ComposeReport:
+    """Compose every digest due at ``now`` (``period``: daily or weekly ones only). With
+    ``user`` (a username): that reader's digest for their current period at once, whatever
+    their hour, still once per period. ``dry_run``: compose, report, write nothing."""
+    user_id = None
+    if user is not None:
+        member = member_by_username(db, user)
+        if member is None:
+            raise UnknownReader(f"no account named {shown_value(user)}")
+        user_id = member.id
+    subscriptions = active_subscriptions(db, period=period, user_id=user_id)
+    if user is not None and not subscriptions:
+        which = f"{period} " if period else ""
+        raise UnknownReader(f"{user} has no active {which}digest subscription "
+                            f"(subscribe with `paperwire digest subscribe {user} --period daily`)")
+    due = [(s, _period_of(s, now, at_once=user is not None)) for s in subscriptions]
+    due = [(s, p) for s, p in due if p is not None]
+    secret = site_secret(settings)
+    sources = Sources(db, settings, Policy(settings), search)
+    report = ComposeReport()
+    for start in range(0, len(due), CHUNK):
+        _compose_chunk(db, settings, secret, sources, due[start:start + CHUNK], now, dry_run, report)
+    return report
+
+
+def _period_of(subscription: Subscription, now: datetime, *, at_once: bool) -> Period | None:
+    if at_once:
+        return current_period(subscription.period, subscription.timezone, now)
+    return due_period(subscription.period, subscription.hour, subscription.weekday, subscription.timezone, now)
+
+
+def _compose_chunk(db: Engine, settings: Settings, secret: str, sources: Sources,
+                   due: list[tuple[Subscription, Period]], now: datetime, dry_run: bool,
+                   report: ComposeReport) -> None:
+    ids = [s.id for s, _ in due]
+    with db.connect() as conn:
+        composed = {tuple(row) for row in conn.execute(select(outbox.c.subscription_id, outbox.c.kind, outbox.c.period_key).where(
+            outbox.c.subscription_id.in_(ids), outbox.c.period_key.in_({p.key for _, p in due})))}
+        previous = dict(conn.execute(select(outbox.c.subscription_id, func.max(outbox.c.created_at)).where(
+            outbox.c.subscription_id.in_(ids), outbox.c.status != "cancelled").group_by(outbox.c.subscription_id)
+        ).all())
+        user_ids = [s.user_id for s, _ in due if s.user_id is not None]
+        members = {row["id"]: member_from_row(row)
+                   for row in conn.execute(select(users).where(users.c.id.in_(user_ids))).mappings()}
+        windows = {}
+        for subscription, period in due:
+            last = as_utc(previous[subscription.id]) if subscription.id in previous else None
+            last_day = local_now(subscription.timezone, last).date() if last else None
+            windows[subscription.id] = listing_window(period, last_day, last, now)
+        earliest = min((w.since for w in windows.values()), default=date.max)
+        sent: dict[int, set[int]] = {}
+        for subscription_id, doc_id in conn.execute(
+                select(digest_papers.c.subscription_id, digest_papers.c.doc_id)
+                .join(papers, papers.c.doc_id == digest_papers.c.doc_id)
+                .where(digest_papers.c.subscription_id.in_(ids), papers.c.listing_date >= earliest)):
+            sent.setdefault(subscription_id, set()).add(doc_id)
+    for subscription, period in due:
+        if (subscription.id, period.kind, period.key) in composed:
+            report.already += 1
+            continue
+        member = members.get(subscription.user_id) if subscription.user_id is not None else None
+        if subscription.user_id is not None and (member is None or member.disabled):
+            continue  # an account being deleted, or disabled by a moderator: nothing goes out
+        reader = Reader(subscription, member, windows[subscription.id], frozenset(sent.get(subscription.id, ())))
+        try:
+            _compose_one(db, settings, secret, sources, reader, period, now, dry_run, report)
+        except InvalidMessage as error:
+            report.errors.append(f"subscription {subscription.id}: {error}")
+
+
+def _compose_one(db: Engine, settings: Settings, secret: str, sources: Sources, reader: Reader,
+                 period: Period, now: datetime, dry_run: bool, report: ComposeReport) -> None:
+    sections = compose_sections(sources, reader)
+    if not sections:
+        report.empty += 1
+        return
+    subscription = reader.subscription
+    link = unsubscribe_url(settings, unsubscribe_token(secret, subscription.id, subscription.email))
+    rendered = render_digest(settings, period, sections, link)
+    mid = message_id(settings, secret, subscription.id, period.kind, period.key)
+    message = build_message(settings, subscription.email, rendered.subject, rendered.text, rendered.html,
+                            headers=list_unsubscribe_headers(link), message_id=mid)
+    summary = Composed(subscription.id, subscription.email, period.key, rendered.subject,
+                       tuple((s.name, len(s.papers)) for s in sections))
+    if dry_run or _store(db, subscription, period, mid, message.as_string(), sections, now):
+        report.composed.append(summary)
+    else:
+        report.already += 1  # another composer was first
+
+
+def _store(db: Engine, subscription: Subscription, period: Period, mid: str, message: str,
+           sections: list[Section], now: datetime) -> bool:
+    """Write the digest and its papers together; False when this period's was there already."""
+    with db.begin() as conn:
+        new = insert_new(conn, outbox, {
+            "subscription_id": subscription.id, "kind": period.kind, "period_key": period.key,
+            "to_address": subscription.email, "message_id": mid, "message": message, "status": "pending",
+            "attempts": 0, "next_attempt_at": now, "created_at": now})
+        if not new:
+            return False
+        outbox_id = conn.execute(select(outbox.c.id).where(outbox.c.message_id == mid)).scalar_one()
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        # DO NOTHING: a paper another period's composer recorded for this reader meanwhile stays its.
+        conn.execute(dialect.insert(digest_papers).on_conflict_do_nothing(), [
+            {"subscription_id": subscription.id, "doc_id": listed.paper.doc_id, "outbox_id": outbox_id,
+             "section": section.name} for section in sections for listed in section.papers])
+    return True
+
