@@ -57,6 +57,8 @@ class Settings:
     limit_vote_per_address: str = "600/minute"
     limit_comment_per_account: str = "10/minute"
     limit_comment_per_address: str = "30/minute"
+    limit_subscribe_per_account: str = "3/hour;5/day"  # digest confirmation mails to one address
+    limit_subscribe_per_address: str = "20/hour"  # ... and asked for from one IP
     # Community rules (see README: submissions, trending)
     submission_max_age_days: int = 7  # papers older than this cannot be submitted
     submissions_per_day: int = 3  # per member; moderators are exempt

@@ -35,6 +35,8 @@ RULES = {
     "submit": ("account", "address"),
     "vote": ("account", "address"),
     "comment": ("account", "address"),
+    # A digest confirmation mail: "account" is the address it goes to.
+    "subscribe": ("account", "address"),
 }
 PURGE_EVERY_S = 300.0
 # Identifiers stored as they are (readable when debugging); others (long, '/', Unicode) as a digest.

@@ -17,6 +17,7 @@ otherwise another site could sign a visitor into an account of its choosing.
 
 from __future__ import annotations
 
+import re
 import secrets
 from urllib.parse import urlsplit
 
@@ -35,6 +36,7 @@ HEADER = "x-csrf-token"
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _SALT = "paperwire.csrf-form"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_ONE_CLICK_UNSUBSCRIBE = re.compile(r"/unsubscribe/[^/]+")  # web/digest/unsubscribe.py
 
 
 class CsrfRefused(NotAllowed):
@@ -45,6 +47,8 @@ async def protect(request: Request) -> None:
     """The app's global dependency: refuse an unsafe request without the right token or origin."""
     if request.method in SAFE_METHODS:
         return
+    if request.method == "POST" and _ONE_CLICK_UNSUBSCRIBE.fullmatch(request.url.path):
+        return  # RFC 8058: mail programs POST here with no cookie or token; the signed link is the proof
     ours = any(name in request.cookies for name in (*SESSION_COOKIES, form_cookie_name(request.app.state.settings)))
     if not ours and ("authorization" in request.headers or request.url.path.startswith("/api/")):
         return
