@@ -136,6 +136,10 @@ class SearchService:
         """The current generation's keyword index, for queries of its own (the arXiv API's)."""
         return self._indexes().keyword
 
+    def vector_index(self) -> VectorIndex:
+        """The current generation's paper vectors (the recommender reads its readers' papers there)."""
+        return self._indexes().vectors
+
     # ---- search ------------------------------------------------------------------------
 
     def search(self, text: str, *, filters: SearchFilters | None = None, sort: str = "relevance",

@@ -1,0 +1,252 @@
+"""For you: recent papers ranked for one reader, each with its reasons.
+
+The reader's model (rank/model.py) is trained on their signals (rank/signals.py) and kept in
+this process until those signals change, which one cheap query tells. Candidates are the
+papers listed in the window (the last ``for_you_window_days`` days up to the newest listing
+date, or the days asked for) that the search index holds vectors of; papers the reader saved,
+upvoted, collected, dismissed or saw never come back. Followed authors and categories lift
+their papers. A reader who has told the site nothing yet gets the window's trending papers in
+their followed categories (all categories when they follow none).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Callable, Collection
+
+import numpy as np
+from sqlalchemy import Engine, and_, select
+
+from paperwire.accounts.members import Member
+from paperwire.community.errors import Invalid
+from paperwire.community.rules import Policy
+from paperwire.rank import explain
+from paperwire.rank.model import BACKGROUND_SIZE, Background, ReaderModel, train
+from paperwire.rank.signals import Signals, reader_signals, signature
+from paperwire.reader.follows import Followed, followed
+from paperwire.search import IndexMissing, SearchService
+from paperwire.search.vectors import VectorIndex
+from paperwire.store import Catalog, StoredPaper
+from paperwire.store.browse import latest_listing_date
+from paperwire.store.catalog import row_to_stored
+from paperwire.store.schema import paper_authors, paper_categories, papers
+
+MAX_LIMIT = 100
+MAX_WINDOW_DAYS = 366  # a longer window is a search, not a feed
+FOLLOWED_AUTHOR_LIFT = 0.5  # about the distance from a so-so paper to a close one
+FOLLOWED_CATEGORY_LIFT = 0.1
+CACHED_READERS = 2048
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    paper: StoredPaper
+    score: float
+    reasons: tuple[str, ...]  # shown to the reader
+
+
+@dataclass(frozen=True)
+class ForYouFeed:
+    items: list[Recommendation]
+    has_signals: bool  # False: nothing upvoted, saved, collected or dismissed yet (trending instead)
+    since: date | None = None  # the listing window ranked (None: an empty catalog)
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class _Trained:
+    signals: Signals
+    model: ReaderModel | None  # None: none of the reader's papers has a vector yet
+    positive_ids: np.ndarray  # doc ids of model.positives' rows
+    words: explain.Vocabulary  # the words of the reader's positives
+
+
+@dataclass(frozen=True)
+class _Background:
+    index: VectorIndex
+    model: Background
+    words: explain.Vocabulary
+
+
+class ReaderModels:
+    """Trained models of recent readers, kept until their signals (or the index) change."""
+
+    def __init__(self, size: int = CACHED_READERS):
+        self.size = size
+        self.trained = 0  # models trained so far: how a test sees that one was reused
+        self._entries: OrderedDict[tuple, _Trained] = OrderedDict()
+        self._background: _Background | None = None
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, make: Callable[[], _Trained]) -> _Trained:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        made = make()
+        with self._lock:
+            self.trained += 1
+            self._entries[key] = made
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return made
+
+    def background(self, db: Engine, index: VectorIndex) -> _Background:
+        """Random papers of this index generation: every reader's negatives, and the words' idf."""
+        current = self._background
+        if current is not None and current.index is index:
+            return current
+        rng = np.random.default_rng(len(index))
+        rows = np.sort(rng.choice(len(index), size=min(BACKGROUND_SIZE, len(index)), replace=False))
+        made = _Background(index, Background.of(index.vectors(rows)),
+                           explain.Vocabulary.of(_texts(db, index.doc_ids[rows].tolist()).values()))
+        self._background = made
+        return made
+
+
+MODELS = ReaderModels()  # this process's: readers' models are cheap to retrain in another
+
+
+def listing_window(db: Engine, days: int, since: date | None, until: date | None) -> tuple[date, date] | None:
+    """The listing days to recommend from: ``days`` up to the newest listing date unless asked."""
+    if since is not None and until is not None and since > until:
+        raise Invalid("since", f"must not be after until ({until.isoformat()})")
+    if until is None:
+        newest = latest_listing_date(Catalog(db))
+        if newest is None:
+            return None
+        until = max(newest, since) if since else newest
+    since = since or until - timedelta(days=days - 1)
+    if (until - since).days >= MAX_WINDOW_DAYS:
+        raise Invalid("since", f"the window may span {MAX_WINDOW_DAYS} days at most")
+    return since, until
+
+
+def recommend(db: Engine, policy: Policy, search: SearchService, viewer: Member | None, *, limit: int = 20,
+              since: date | None = None, until: date | None = None, exclude: Collection[int] = ()) -> ForYouFeed:
+    """The viewer's recommendations among papers listed from ``since`` to ``until`` (inclusive)."""
+    member = policy.require_member(viewer)
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid("limit", f"must be from 1 to {MAX_LIMIT}")
+    window = listing_window(db, policy.settings.for_you_window_days, since, until)
+    if window is None:
+        return ForYouFeed([], has_signals=False)
+    follows = followed(db, member.id)
+    try:
+        index = search.vector_index()
+    except IndexMissing:
+        index = None
+    key = (member.id, signature(db, member.id), id(index))
+    trained = MODELS.get(key, lambda: _train(db, member.id, index))
+    unwanted = trained.signals.excluded | set(exclude)
+    if trained.model is None:
+        items = _trending(db, window, follows, unwanted, limit)
+    else:
+        background = MODELS.background(db, index)
+        items = _ranked(db, index, trained, background.words, window, follows, unwanted, limit)
+    return ForYouFeed(items, trained.signals.any, *window)
+
+
+def _train(db: Engine, member_id: int, index: VectorIndex | None) -> _Trained:
+    signals = reader_signals(db, member_id)
+    if index is None or not signals.any:
+        return _Trained(signals, None, np.empty(0, dtype=np.int64), explain.Vocabulary.of([]))
+    # rows_of keeps the index's order: doc ids come back from the rows, not from the signals.
+    positive_rows = index.rows_of(np.array(signals.positives, dtype=np.int64))
+    dismissed_rows = index.rows_of(np.array(signals.dismissed, dtype=np.int64))
+    if not len(positive_rows) and not len(dismissed_rows):
+        return _Trained(signals, None, np.empty(0, dtype=np.int64), explain.Vocabulary.of([]))
+    positive_ids = index.doc_ids[positive_rows]
+    model = train(index.vectors(positive_rows), index.vectors(dismissed_rows), MODELS.background(db, index).model)
+    return _Trained(signals, model, positive_ids, explain.Vocabulary.of(_texts(db, positive_ids.tolist()).values()))
+
+
+def _in_window(window: tuple[date, date]):
+    return and_(papers.c.listing_date >= window[0], papers.c.listing_date <= window[1], papers.c.deleted.is_(False))
+
+
+def _ranked(db: Engine, index: VectorIndex, trained: _Trained, words: explain.Vocabulary, window: tuple[date, date],
+            follows: Followed, unwanted: Collection[int], limit: int) -> list[Recommendation]:
+    with db.connect() as conn:
+        listed = conn.execute(select(papers.c.doc_id).where(_in_window(window))).scalars().all()
+    rows = index.rows_of(np.array([d for d in listed if d not in unwanted], dtype=np.int64))
+    if not len(rows):
+        return []
+    doc_ids = index.doc_ids[rows]
+    vectors = index.vectors(rows)
+    authors, categories = _followed_in(db, window, follows)
+    lifts = np.array([FOLLOWED_AUTHOR_LIFT * bool(authors.get(d)) + FOLLOWED_CATEGORY_LIFT * bool(categories.get(d))
+                      for d in doc_ids.tolist()], dtype=np.float32)
+    best, scores = trained.model.best(vectors, limit, lifts)
+    chosen = doc_ids[best].tolist()
+    stored = {p.doc_id: p for p in _papers(db, chosen)}
+    nearest: list[int | None] = [None] * len(best)
+    if len(trained.positive_ids):
+        nearest = trained.positive_ids[trained.model.nearest_positive(vectors[best])].tolist()
+    titles = {d: p.paper.title for d, p in ((p.doc_id, p) for p in _papers(db, [n for n in nearest if n]))}
+    items = []
+    for doc_id, score, near in zip(chosen, scores.tolist(), nearest):
+        paper = stored.get(doc_id)
+        if paper is None:
+            continue
+        reasons = [explain.by_followed(name) for name in authors.get(doc_id, ())]
+        if near in titles:
+            reasons.append(explain.close_to(titles[near]))
+        found = explain.top_words(f"{paper.paper.title} {paper.paper.abstract}", trained.words, words)
+        if found:
+            reasons.append(explain.in_words(found))
+        reasons += [explain.in_followed(c) for c in categories.get(doc_id, ())]
+        items.append(Recommendation(paper, float(score), tuple(reasons)))
+    return items
+
+
+def _trending(db: Engine, window: tuple[date, date], follows: Followed, unwanted: Collection[int],
+              limit: int) -> list[Recommendation]:
+    """The window's most active papers, in the followed categories when there are any."""
+    where = [_in_window(window)]
+    if follows.categories:
+        where.append(papers.c.doc_id.in_(select(paper_categories.c.doc_id).where(
+            paper_categories.c.category.in_(list(follows.categories)))))
+    query = (select(papers).where(*where)
+             .order_by(papers.c.trending_score.desc(), papers.c.listing_date.desc(), papers.c.doc_id.desc())
+             .limit(limit + len(unwanted)))
+    with db.connect() as conn:
+        found = [row_to_stored(row) for row in conn.execute(query)]
+    reason = (explain.trending_in(follows.categories.values()),)
+    return [Recommendation(p, p.trending_score, reason) for p in found if p.doc_id not in unwanted][:limit]
+
+
+def _followed_in(db: Engine, window: tuple[date, date], follows: Followed) -> tuple[dict, dict]:
+    """doc id -> the followed authors (names as shown) and categories of the window's papers."""
+    authors: dict[int, list[str]] = {}
+    categories: dict[int, list[str]] = {}
+    listed = select(papers.c.doc_id).where(_in_window(window))
+    with db.connect() as conn:
+        if follows.authors:
+            for doc_id, key in conn.execute(select(paper_authors.c.doc_id, paper_authors.c.name_key).where(
+                    paper_authors.c.name_key.in_(list(follows.authors)), paper_authors.c.doc_id.in_(listed))):
+                authors.setdefault(doc_id, []).append(follows.authors[key])
+        if follows.categories:
+            for doc_id, category in conn.execute(select(paper_categories.c.doc_id, paper_categories.c.category).where(
+                    paper_categories.c.category.in_(list(follows.categories)), paper_categories.c.doc_id.in_(listed))):
+                categories.setdefault(doc_id, []).append(follows.categories[category])
+    return authors, categories
+
+
+def _papers(db: Engine, doc_ids: list[int]) -> list[StoredPaper]:
+    return Catalog(db).by_doc_ids(doc_ids) if doc_ids else []
+
+
+def _texts(db: Engine, doc_ids: list[int]) -> dict[int, str]:
+    """Title and abstract of each paper, for the words of the reasons."""
+    texts: dict[int, str] = {}
+    with db.connect() as conn:
+        for start in range(0, len(doc_ids), 500):
+            chunk = doc_ids[start:start + 500]
+            for row in conn.execute(select(papers.c.doc_id, papers.c.title, papers.c.abstract).where(
+                    papers.c.doc_id.in_(chunk))):
+                texts[row.doc_id] = f"{row.title} {row.abstract}"
+    return texts
