@@ -77,12 +77,15 @@ class ReferenceList:
 
 def read_references(data: bytes | str, filename: str = "") -> ReferenceList:
     """Read an upload or a pasted text, its format told by the file's name or else its content."""
-    size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
-    if size > MAX_BYTES:
-        raise Invalid("file", f"is {size / 1e6:.1f} MB; at most {MAX_BYTES / 1e6:.0f} MB can be read at once")
+    check_size(len(data.encode("utf-8")) if isinstance(data, str) else len(data))
     text = data if isinstance(data, str) else decode(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return {"bibtex": from_bibtex, "ris": from_ris, "text": from_text}[sniff_format(text, filename)](text)
+
+
+def check_size(size: int) -> None:
+    if size > MAX_BYTES:
+        raise Invalid("file", f"is {size / 1e6:.1f} MB; at most {MAX_BYTES / 1e6:.0f} MB can be read at once")
 
 
 def decode(data: bytes) -> str:

@@ -54,7 +54,7 @@ def signup(request: Request, username: str = Form(""), email: str = Form(""), pa
             "errors": {error.field: str(error)},
             "values": {"username": echoed(username.strip()), "email": echoed(email.strip())},
         }, status=refusal(error).status)
-    response = signed_in(request, member, "/settings?done=welcome")
+    response = signed_in(request, member, "/welcome")
     if mail_enabled(settings):
         response.background = verification_mail(request, member)
     return response

@@ -23,6 +23,8 @@ from paperwire.web.api.v1 import SEARCH_MAX_OFFSET
 from paperwire.web.community.cards import cards_for
 from paperwire.web.community.paper_page import paper_context
 from paperwire.web.periods import PERIOD_KINDS, BadDate, parse_day, period_for
+from paperwire.web.reader.follows import FollowButton, follow_button
+from paperwire.web.reader.saved_searches import search_text
 from paperwire.web.http.page_cache import cached_page
 from paperwire.web.http.render import counted
 from paperwire.web.http.templating import render_page
@@ -138,6 +140,7 @@ def search(request: Request, q: str = "", category: str = "", since: str = "", u
         "has_code": has_code, "author": author, "sort": sort, "sorts": SEARCH_SORTS,
         "categories": _category_choices(request), "hits": [], "pager": None, "notice": None,
         "feeds": [(f"Search: {q}", f"/feeds/search.rss?q={quote(q)}")] if q else [], "active": "search",
+        "save_query": search_text(q, category, author, has_code),
     }
     offset = _offset(page, SEARCH_PAGE_SIZE, SEARCH_MAX_OFFSET)
     if not q:
@@ -212,7 +215,8 @@ def category(request: Request, category: str, page: WholeNumber = 1):
     named = f"{category_name(category)}: " if category_name(category) else ""
     return _paper_list(request, papers, total, page, title=category, heading=f"Papers in {category}",
                        intro=f"{named}{counted(total, 'paper')}, newest first.", active="categories",
-                       feeds=[(f"New in {category}", f"/feeds/category/{quote(category)}.rss")])
+                       feeds=[(f"New in {category}", f"/feeds/category/{quote(category)}.rss")],
+                       follow=follow_button(request, "category", category))
 
 
 @router.get("/authors/{name:path}")
@@ -225,15 +229,16 @@ def author(request: Request, name: str, page: WholeNumber = 1):
     if total == 0:
         raise PageError(404, f"No papers by {name[:80]!r}.")
     return _paper_list(request, papers, total, page, title=name, heading=f"Papers by {name}",
-                       intro=f"{counted(total, 'paper')}, newest first.", active=None, feeds=[])
+                       intro=f"{counted(total, 'paper')}, newest first.", active=None, feeds=[],
+                       follow=follow_button(request, "author", name))
 
 
 def _paper_list(request: Request, papers, total: int, page: int, *, title: str, heading: str, intro: str,
-                active: str | None, feeds: list):
+                active: str | None, feeds: list, follow: FollowButton | None = None):
     return render_page(request, "listing.html", {
         "title": title, "heading": heading, "intro": intro, "papers": papers,
         "pager": _pager(page, LIST_PAGE_SIZE, total), "active": active, "feeds": feeds,
-        "cards": cards_for(request, papers),
+        "cards": cards_for(request, papers), "follow": follow,
     })
 
 
