@@ -22,6 +22,7 @@ from community.community_support import arxiv_paper, day
 from .digest_support import at, outbox_rows, visitor
 
 COMPOSED = at(1, 7)
+LEASE = timedelta(minutes=10)
 
 
 def composed_digests(db, settings, add_papers, *emails: str) -> list:
@@ -126,7 +127,7 @@ def test_a_digest_whose_subscription_ends_between_claim_checks_is_cancelled_not_
     with db.begin() as conn:
         conn.execute(digest_subscriptions.update().where(digest_subscriptions.c.id == subscription.id)
                      .values(unsubscribed_at=COMPOSED))
-    assert outbox.claim_due(db, now=COMPOSED, limit=10) == []
+    assert outbox.claim_due(db, now=COMPOSED, limit=10, lease=LEASE) == []
     assert outbox.cancel_unwanted(db) == 1
 
 
@@ -137,7 +138,7 @@ def test_two_senders_claiming_at_once_take_different_digests(db, settings, add_p
 
     def claim():
         start.wait(timeout=10)
-        claims.append(outbox.claim_due(db, now=COMPOSED, limit=4))
+        claims.append(outbox.claim_due(db, now=COMPOSED, limit=4, lease=LEASE))
 
     threads = [threading.Thread(target=claim) for _ in range(2)]
     for thread in threads:
@@ -152,10 +153,11 @@ def test_two_senders_claiming_at_once_take_different_digests(db, settings, add_p
 def test_a_lease_that_ran_out_passes_to_another_sender_and_the_first_can_no_longer_mark_it(db, settings,
                                                                                            add_papers):
     composed_digests(db, settings, add_papers)
-    [first] = outbox.claim_due(db, now=COMPOSED, limit=10)
-    assert outbox.claim_due(db, now=COMPOSED + timedelta(minutes=5), limit=10) == []  # still held
+    [first] = outbox.claim_due(db, now=COMPOSED, limit=10, lease=LEASE)
+    assert outbox.claim_due(db, now=COMPOSED + timedelta(minutes=5), limit=10, lease=LEASE) == []  # still held
 
-    [second] = outbox.claim_due(db, now=COMPOSED + outbox.LEASE + timedelta(seconds=1), limit=10)
+    [second] = outbox.claim_due(db, now=COMPOSED + LEASE + timedelta(seconds=1), limit=10,
+                                 lease=LEASE)
 
     assert second.id == first.id and second.claim_token != first.claim_token
     assert not outbox.mark_sent(db, first, COMPOSED)

@@ -61,7 +61,7 @@ def deliver_due(db: Engine, settings: Settings, *, clock: Callable[[], datetime]
     """Send every pending digest that is due, batch after batch, until none is left."""
     report = DeliveryReport(cancelled=outbox.cancel_unwanted(db))
     give_up_after = timedelta(hours=settings.outbox_give_up_hours)
-    while batch := outbox.claim_due(db, now=clock(), limit=BATCH):
+    while batch := outbox.claim_due(db, now=clock(), limit=BATCH, lease=outbox.lease_for(settings)):
         for claimed in batch:
             _deliver_one(db, settings, claimed, clock, send, give_up_after, report)
     return report

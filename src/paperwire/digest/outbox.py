@@ -18,9 +18,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, and_, func, or_, select, update
 
 from paperwire.accounts.timestamps import as_utc
+from paperwire.config import Settings
 from paperwire.store.reader_schema import digest_subscriptions, outbox
 
-LEASE = timedelta(minutes=10)  # longer than one SMTP conversation can take (smtp_timeout_s)
+# A lease outlasts the SMTP conversation it covers: smtplib waits up to smtp_timeout_s for
+# each step (connect, greeting, EHLO, MAIL, RCPT, DATA, the data's answer), so ten of them.
+LEASE_TIMEOUTS = 10
 STATUSES = ("pending", "sent", "failed", "cancelled")
 
 
@@ -62,7 +65,11 @@ def _unleased(now: datetime):
     return or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now)
 
 
-def claim_due(db: Engine, *, now: datetime, limit: int, lease: timedelta = LEASE) -> list[Claimed]:
+def lease_for(settings: Settings) -> timedelta:
+    return timedelta(seconds=LEASE_TIMEOUTS * settings.smtp_timeout_s)
+
+
+def claim_due(db: Engine, *, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
     """Take the lease on up to ``limit`` pending digests due at ``now``, oldest first."""
     token = secrets.token_hex(16)
     due = and_(outbox.c.status == "pending", outbox.c.next_attempt_at <= now, _unleased(now), _still_wanted())
