@@ -42,6 +42,7 @@ _ID_IN_TEXT = re.compile(
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")  # what pybtex leaves of commands it does not know (\emph)
 _BIBTEX_ENTRY = re.compile(r"^\s*@\w+\s*[{(]", re.MULTILINE)
 _RIS_START = re.compile(r"^TY  - ", re.MULTILINE)
 # BibTeX fields that may name the arXiv paper, most telling first.
@@ -85,7 +86,8 @@ def read_references(data: bytes | str, filename: str = "") -> ReferenceList:
 
 def check_size(size: int) -> None:
     if size > MAX_BYTES:
-        raise Invalid("file", f"is {size / 1e6:.1f} MB; at most {MAX_BYTES / 1e6:.0f} MB can be read at once")
+        raise Invalid("file", f"is {size:,} bytes; at most {MAX_BYTES // 2**20} MB ({MAX_BYTES:,} bytes) "
+                              "can be read at once")
 
 
 def decode(data: bytes) -> str:
@@ -206,12 +208,12 @@ def _doi(value: str) -> str | None:
 
 
 def _from_latex(title: str) -> str:
-    """A BibTeX title as text: braces, accents and simple commands resolved; TeX it cannot read kept."""
+    """A BibTeX title as text: braces, accents and math symbols resolved, other commands dropped."""
     try:
         text = LatexText.from_latex(title).render_as("text")
     except Exception:  # noqa: BLE001 - pybtex raises many kinds on odd TeX; the title as written still helps
         text = title.replace("{", "").replace("}", "")
-    return clean_text(text)[:MAX_TITLE_CHARS]
+    return clean_text(_TEX_COMMAND.sub("", text))[:MAX_TITLE_CHARS]
 
 
 def _pybtex_reason(error: Exception) -> str:
