@@ -8,12 +8,10 @@ import re
 import time
 
 import pytest
-from community_site import CommunitySite, arxiv  # noqa: F401 (fixtures)
-from live_server import free_port, serving
+from community_site import arxiv  # noqa: F401 (fixtures)
 from test_browser import CHROMIUM, browser, screenshot  # noqa: F401 (the browser fixture)
-from test_community_browser import open_page, sign_in  # noqa: F401 (fixtures)
+from test_community_browser import open_page, served, sign_in  # noqa: F401 (fixtures: a site with mail on, served)
 
-from auth.conftest import _settings
 from paperwire.digest import subscriptions
 from paperwire.digest.links import unsubscribe_token, unsubscribe_url
 
@@ -22,19 +20,6 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
 ]
 READER = "reader@example.org"
-
-
-@pytest.fixture
-def served(tmp_path, smtp_server, arxiv):  # noqa: F811
-    """A site with mail on, served on 127.0.0.1 at its own base URL."""
-    port = free_port()
-    settings = _settings(tmp_path / "home", None, {
-        "base_url": f"http://127.0.0.1:{port}", "smtp_host": smtp_server.host, "smtp_port": str(smtp_server.port),
-        "arxiv_api_url": arxiv.url + "/api/query"})
-    site = CommunitySite(settings)
-    with serving(site.app, port) as base_url:
-        yield site, base_url
-    site.close()
 
 
 def received(smtp_server, count: int):
