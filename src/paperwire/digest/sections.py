@@ -23,6 +23,7 @@ from paperwire.community.rules import Policy
 from paperwire.config import Settings
 from paperwire.digest.schedule import Window
 from paperwire.digest.subscriptions import VISITOR_SECTIONS, Subscription
+from paperwire.rank.for_you import MAX_LIMIT, recommend
 from paperwire.reader.follows import followed, new_papers_by_followed
 from paperwire.reader.saved_searches import new_matches
 from paperwire.search.service import IndexMissing
@@ -96,10 +97,10 @@ def _trending_reason(paper: StoredPaper, category: str | None) -> str:
 
 
 def _for_you(sources: Sources, reader: Reader, limit: int, exclude: Collection[int]):
-    from paperwire.rank.for_you import recommend  # part of the recommender, loaded by readers who ask
-
-    feed = recommend(sources.db, sources.policy, sources.search, reader.member, limit=limit,
+    feed = recommend(sources.db, sources.policy, sources.search, reader.member, limit=min(limit, MAX_LIMIT),
                      since=reader.window.since, until=reader.window.until, exclude=exclude)
+    if not feed.has_signals:  # what it would show is trending papers: that is the trending section's
+        return []
     return [(item.paper, "; ".join(item.reasons) or "recommended for you") for item in feed.items]
 
 
