@@ -105,8 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGetMiddleware)
     app.mount(api_docs.ASSETS_PATH, CachedStaticFiles(directory=api_docs.ASSETS_DIR), name="swagger-ui")
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
-    install_community(app)  # first: its /api/v1/papers/{id}/comments before api_v1's /papers/{id:path}
-    install_reader(app)
+    install_reader(app)  # first: its /api/v1/me/library/import before the community's /me/library/{id:path}
+    install_community(app)  # before api_v1: its /api/v1/papers/{id}/comments before /papers/{id:path}
     install_digest(app)
     for router in API_ROUTERS:
         app.include_router(router)
