@@ -17,7 +17,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, and_, func, or_, select, update
 
+from paperwire.accounts.members import Member
 from paperwire.accounts.timestamps import as_utc
+from paperwire.community.rules import Policy
 from paperwire.config import Settings
 from paperwire.store.reader_schema import digest_subscriptions, outbox
 
@@ -122,6 +124,13 @@ def counts(db: Engine) -> dict[str, int]:
     with db.connect() as conn:
         found = dict(conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status)).all())
     return {status: found.get(status, 0) for status in STATUSES}
+
+
+def overview(db: Engine, policy: Policy, viewer: Member | None, *, limit: int = 100
+             ) -> tuple[dict[str, int], list[Problem]]:
+    """What the administrators' outbox page shows: counts by status, and the problems (admins only)."""
+    policy.require_admin(viewer)
+    return counts(db), problems(db, limit=limit)
 
 
 def problems(db: Engine, *, limit: int = 100) -> list[Problem]:
