@@ -76,7 +76,7 @@ def test_a_newcomer_signs_up_confirms_the_address_submits_and_upvotes(open_page,
     page.fill("#email", "newcomer@example.org")
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Sign up").click()
-    page.wait_for_url(re.compile(r"/settings\?done=welcome"))
+    page.wait_for_url(re.compile(r"/welcome$"))
 
     deadline = time.monotonic() + 15
     while not smtp_server.messages and time.monotonic() < deadline:

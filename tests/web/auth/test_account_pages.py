@@ -44,10 +44,10 @@ def mail_site(make_site, smtp_server, tmp_path):
 def test_without_mail_a_new_account_is_verified_at_once_and_signed_in(site):
     browser = site.browser()
     response = browser.submit("/signup", username="ann", email="ann@example.org", password=PASSWORD)
-    assert response.headers["location"] == "/settings?done=welcome"
+    assert response.headers["location"] == "/welcome"
     me = browser.get("/api/v1/me").json()
     assert me == {"username": "ann", "role": "member", "email_verified": True, "auth": "session", "scope": "write"}
-    assert "Welcome" in browser.get("/settings?done=welcome").text
+    assert "Welcome" in browser.get("/welcome").text
 
 
 def test_the_sign_up_form_explains_the_password_policy(site):
