@@ -80,6 +80,10 @@ class Settings:
     dkim_key_file: str = ""  # PEM private key: set it (with dkim_selector) to sign digests
     dkim_selector: str = ""
     dkim_domain: str = ""  # empty: the domain of mail_from
+    # `paperwire worker` (see README: the worker)
+    worker_oai_set: str = ""  # OAI-PMH set it harvests, e.g. "cs"; empty: it harvests nothing
+    worker_harvest_every_hours: float = 6.0  # harvest, index and rescore trending this often
+    worker_digest_every_minutes: float = 15.0  # compose and deliver the digests due this often
 
     @property
     def catalog_url(self) -> str:
