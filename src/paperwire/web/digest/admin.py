@@ -6,8 +6,6 @@ many digests stand in each state. Administrators only: the page names readers' a
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import Request
 from pydantic import BaseModel
 from starlette.responses import Response
@@ -21,21 +19,9 @@ pages = page_router()
 api = api_router("digests")
 
 
-class ProblemOut(BaseModel):
-    id: int
-    to_address: str
-    kind: str
-    period_key: str
-    status: str
-    attempts: int
-    last_error: str | None
-    created_at: datetime
-    next_attempt_at: datetime
-
-
 class OutboxOut(BaseModel):
     counts: dict[str, int]
-    problems: list[ProblemOut]
+    problems: list[outbox.Problem]  # failed, or pending after failed tries; newest first
 
 
 @pages.get("/admin/outbox")
@@ -49,4 +35,4 @@ def outbox_page(request: Request) -> Response:
 @api.get("/admin/outbox", response_model=OutboxOut, summary="Digests by status, and the failed or retrying ones (admins)")
 def outbox_api(request: Request) -> dict:
     counts, problems = outbox.overview(db(request), policy(request), current_viewer(request))
-    return {"counts": counts, "problems": [vars(p) for p in problems]}
+    return {"counts": counts, "problems": problems}
