@@ -144,4 +144,4 @@ def test_a_weekly_digest_covers_the_week(db, settings, policy, member, add_paper
     [composed] = compose(db, settings, at(1), period="weekly").composed
 
     assert (composed.period_key, composed.sections) == ("2026-W27", (("trending", 2),))
-    assert composed.subject == "paperwire · 2 papers for the week of 1 Jul"
+    assert composed.subject == "paperwire · 2 papers for the week of 29 Jun"

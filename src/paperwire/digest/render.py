@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import timedelta
 
 import css_inline
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -57,6 +58,8 @@ def _inliner() -> css_inline.CSSInliner:
 
 def subject(settings: Settings, period: Period, count: int) -> str:
     day = period.day
+    if period.kind == "weekly":
+        day -= timedelta(days=day.weekday())  # the week's Monday
     shown = f"{day:%a} {day.day} {day:%b}" if period.kind == "daily" else f"the week of {day.day} {day:%b}"
     return f"{settings.site_name} · {count} paper{'' if count == 1 else 's'} for {shown}"
 
