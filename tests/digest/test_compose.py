@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from paperwire.community.comments import add_comment
+from paperwire.community.comments import add_comment, delete_comment
 from paperwire.community.votes import upvote
 from paperwire.digest.compose import UnknownReader, compose_due
 from paperwire.reader.follows import follow
@@ -109,6 +109,17 @@ def test_replies_to_a_readers_comments_are_a_section_of_their_own(db, settings, 
     text = message_of(outbox_rows(db)[0]).get_body(("plain",)).get_content()
     assert "Why: bob replied to your comment" in text
     assert compose(db, settings, at(2)).composed == []  # the same paper never comes again
+
+
+def test_a_reply_its_author_deleted_is_no_news(db, settings, policy, member, add_papers):
+    ann, bob = member("ann"), member("bob")
+    paper, = add_papers(arxiv_paper(1, day(-30)))
+    mine = add_comment(db, policy, ann, paper, "A question.", now=at(1, 1))
+    reply = add_comment(db, policy, bob, paper, "Never mind.", parent_id=mine.id, now=at(1, 2))
+    delete_comment(db, policy, bob, reply.id)
+    subscribed(db, policy, ann, "replies")
+
+    assert compose(db, settings, at(1)).empty == 1
 
 
 def test_user_composes_that_readers_digest_at_once_still_once_per_period(db, settings, policy, member, add_papers):
