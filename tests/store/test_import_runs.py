@@ -43,3 +43,18 @@ def test_a_run_of_this_process_stays_running_until_it_records_its_end(catalog: C
     assert statuses(catalog)[run_id] == "done"
     later = catalog.start_run("more.jsonl", "arxiv-jsonl")  # settling leaves ended runs as they are
     assert statuses(catalog) == {run_id: "done", later: "running"}
+
+
+def test_only_one_process_at_a_time_takes_a_lock_by_trying_and_the_next_takes_it_once_released(database_url):
+    """What keeps two `paperwire worker`s off one home: trying is one step, never check-then-take."""
+    from paperwire.store.run_locks import run_locks
+
+    engine = open_catalog(database_url).engine
+    first, second = run_locks(engine), run_locks(engine)  # as two processes see the catalog
+    assert first.try_hold(-1)
+    assert not second.try_hold(-1) and second.held(-1)
+    first.release(-1)
+    assert second.try_hold(-1)
+    second.release(-1)
+    assert not first.held(-1)
+    engine.dispose()

@@ -147,10 +147,9 @@ def worker_command(app: AppContext, once: bool, skip: tuple[str, ...]) -> None:
     from paperwire.store.run_locks import run_locks
 
     locks = run_locks(app.catalog.engine)
-    if locks.held(WORKER_LOCK):
+    if not locks.try_hold(WORKER_LOCK):  # one step: two workers starting at once cannot both pass
         click.echo(f"another worker is running for {app.settings.home}: only one may run at a time", err=True)
         sys.exit(ANOTHER_WORKER)
-    locks.hold(WORKER_LOCK)
     try:
         with _stop_on_signals() as stopping:
             status = _run(Worker(app), [s for s in STEPS if s.name not in skip], once, stopping)

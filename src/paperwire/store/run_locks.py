@@ -9,6 +9,7 @@ PostgreSQL ones a session advisory lock, which the server drops with the session
 from __future__ import annotations
 
 import fcntl
+import os
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -26,8 +27,11 @@ class RunLocks(Protocol):
     def hold(self, run_id: int) -> None:
         """Take run ``run_id``'s lock, for as long as this process runs it."""
 
+    def try_hold(self, run_id: int) -> bool:
+        """Take run ``run_id``'s lock if no live process holds it: whether it was taken."""
+
     def release(self, run_id: int) -> None:
-        """Let go of a lock taken by :meth:`hold` (nothing if not held here)."""
+        """Let go of a lock taken by :meth:`hold` or :meth:`try_hold` (nothing if not held here)."""
 
     def held(self, run_id: int) -> bool:
         """Whether some live process, this one included, holds run ``run_id``'s lock."""
@@ -51,11 +55,37 @@ class FileRunLocks:
         return self.directory / f"import-run-{run_id}.lock"
 
     def hold(self, run_id: int) -> None:
+        self._take(run_id, fcntl.LOCK_EX)
+
+    def try_hold(self, run_id: int) -> bool:
+        if self.directory is None:
+            if run_id in self._held:
+                return False
+            self._held[run_id] = None
+            return True
+        try:
+            self._take(run_id, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _take(self, run_id: int, mode: int) -> None:
         handle = None
         if self.directory is not None:
             self.directory.mkdir(exist_ok=True)
-            handle = open(self._path(run_id), "w")
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            path = self._path(run_id)
+            while True:
+                handle = open(path, "a")  # "a": never truncate a file another process holds
+                try:
+                    fcntl.flock(handle, mode)
+                except BaseException:
+                    handle.close()
+                    raise
+                # A releaser unlinks the file: a lock won on the unlinked one locks nothing
+                # that the next process opening the path would see. Then take the new file.
+                if _same_file(handle, path):
+                    break
+                handle.close()
         self._held[run_id] = handle
 
     def release(self, run_id: int) -> None:
@@ -82,6 +112,13 @@ class FileRunLocks:
             return False
 
 
+def _same_file(handle: IO, path: Path) -> bool:
+    try:
+        return os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
+    except FileNotFoundError:
+        return False
+
+
 class AdvisoryRunLocks:
     """A PostgreSQL session advisory lock per live run, on a connection kept for the run."""
 
@@ -99,6 +136,14 @@ class AdvisoryRunLocks:
         conn = self.engine.connect()
         self._call(conn, "pg_advisory_lock", run_id)
         self._held[run_id] = conn
+
+    def try_hold(self, run_id: int) -> bool:
+        conn = self.engine.connect()
+        if not self._call(conn, "pg_try_advisory_lock", run_id):
+            conn.close()
+            return False
+        self._held[run_id] = conn
+        return True
 
     def release(self, run_id: int) -> None:
         conn = self._held.pop(run_id, None)
