@@ -89,3 +89,11 @@ def test_making_links_is_a_csrf_protected_post(site):
     assert ann.post("/settings/feeds/key", follow_redirects=False).status_code == 403
     assert ann.get("/settings/feeds/key").status_code in (404, 405)
     assert "You have no private feed links yet" in ann.get("/settings/feeds").text
+
+
+def test_a_saved_searches_feed_before_the_site_has_a_search_index_says_what_is_missing(site):
+    ann = site.signed_in("ann")
+    post_form(ann, "/settings/following", "/saved-searches", query="sparse mixtures")
+    response, _ = read(site.browser(), feed_links(ann)["searches.rss"])
+    assert response.status_code == 503
+    assert "run `paperwire index`" in response.json()["error"]

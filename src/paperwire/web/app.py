@@ -20,7 +20,7 @@ from starlette.types import Message, Receive, Scope, Send
 from threadpoolctl import threadpool_limits
 
 from paperwire.config import Settings, load_settings
-from paperwire.search import SearchService
+from paperwire.search import IndexMissing, SearchService
 from paperwire.store import open_catalog
 from paperwire.web.api import arxiv as arxiv_api
 from paperwire.web.api import docs as api_docs
@@ -29,7 +29,7 @@ from paperwire.web.api import v1 as api_v1
 from paperwire.web.feeds import citations as exports
 from paperwire.web.feeds import syndication as feeds
 from paperwire.web.pages import catalog as pages
-from paperwire.web.api.common import ApiError
+from paperwire.web.api.common import INDEX_MISSING, ApiError
 from paperwire.web.http.asgi import HttpMiddleware
 from paperwire.web.auth.setup import GLOBAL_DEPENDENCIES, install_auth
 from paperwire.web.http.cache import TTLCache
@@ -165,6 +165,12 @@ def add_error_pages(app: FastAPI) -> None:
 
     for error in OVERLOAD_ERRORS:  # the API routes answer these themselves (api_common.JsonErrorRoute)
         app.add_exception_handler(error, busy)
+
+    @app.exception_handler(IndexMissing)  # e.g. a saved search's private feed before `paperwire index`
+    async def no_index(request: Request, exc: IndexMissing) -> Response:
+        if not _wants_page(request):
+            return JSONResponse({"error": INDEX_MISSING, "parameter": None}, status_code=503)
+        return _error_page(request, 503, f"The site is not ready: {INDEX_MISSING}.")
 
 
 def _internal_error(request: Request) -> Response:
