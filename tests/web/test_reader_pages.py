@@ -168,3 +168,22 @@ def test_the_import_api_takes_a_file_as_the_body_or_an_upload(site):
     assert huge.status_code == 400 and "at most 5 MB" in huge.json()["error"]
     reader = site.script(site.member_named("ann"), "read")
     assert reader.post("/api/v1/me/library/import", content=b"2612.00001").status_code == 403
+
+
+def test_a_body_far_over_the_largest_upload_is_refused_before_it_is_read_declared_or_streamed(site):
+    from paperwire.web.http.body_limit import MAX_BODY_BYTES
+
+    ann = site.signed_in("ann")
+    token = page_token(ann, "/welcome")
+    declared = ann.post("/welcome/papers", data={"csrf_token": token},
+                        files={"file": ("big.bib", b"%" * (MAX_BODY_BYTES + 1), "text/plain")})
+    assert declared.status_code == 413 and "at most 5 MB" in declared.text
+
+    def chunks():  # no Content-Length: the size is only known while reading
+        for _ in range(MAX_BODY_BYTES // 2**20 + 2):
+            yield b"%" * 2**20
+
+    script = site.script(site.member_named("ann"))
+    streamed = script.post("/api/v1/me/library/import", content=chunks())
+    assert streamed.status_code == 413
+    assert "Nothing saved yet" in ann.get("/library").text

@@ -32,6 +32,7 @@ from paperwire.web.pages import catalog as pages
 from paperwire.web.api.common import INDEX_MISSING, ApiError
 from paperwire.web.http.asgi import HttpMiddleware
 from paperwire.web.auth.setup import GLOBAL_DEPENDENCIES, install_auth
+from paperwire.web.http.body_limit import BodyLimitMiddleware
 from paperwire.web.http.cache import TTLCache
 from paperwire.web.http.canonical_host import CanonicalHostMiddleware
 from paperwire.web.community.setup import install_community
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Added innermost first: a HEAD is a GET to all of them, and every answer, a 500 too,
     # leaves with the security headers.
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(NegotiatedGZipMiddleware, minimum_size=1000, compresslevel=5)
     app.add_middleware(LastResortErrors)
     app.add_middleware(CanonicalHostMiddleware, base_url=settings.base_url)
