@@ -11,7 +11,7 @@ import json
 import click
 
 from paperwire.cli import AppContext, pass_app
-from paperwire.cli.users import _member
+from paperwire.cli.users import member_named
 from paperwire.community.errors import CommunityError
 from paperwire.community.rules import Policy
 from paperwire.digest import subscriptions
@@ -42,7 +42,7 @@ def subscribe_command(app: AppContext, name: str, period: str, sections: str | N
       paperwire digest subscribe ann --period daily --sections trending,for-you
       paperwire digest subscribe bob --period weekly --weekday fri --hour 8 --timezone America/New_York
     """
-    member = _member(app, name)
+    member = member_named(app, name)
     policy = Policy(app.settings)
     db = app.catalog.engine
     before = _or_exit(lambda: subscriptions.subscription_of(db, policy, member))
@@ -69,7 +69,7 @@ def unsubscribe_command(app: AppContext, name: str) -> None:
     Example:
       paperwire digest unsubscribe ann
     """
-    member = _member(app, name)
+    member = member_named(app, name)
     _or_exit(lambda: subscriptions.unsubscribe_member(app.catalog.engine, Policy(app.settings), member))
     click.echo(f"{member.username}: unsubscribed")
 

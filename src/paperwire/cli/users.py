@@ -100,7 +100,7 @@ def set_role_command(app: AppContext, name: str, role: str) -> None:
     Example:
       paperwire user set-role bob moderator
     """
-    member = _member(app, name)
+    member = member_named(app, name)
     users.set_role(app.catalog.engine, member.id, role)
     click.echo(f"{member.username} is now {role}")
 
@@ -117,7 +117,7 @@ def disable_command(app: AppContext, name: str) -> None:
     Example:
       paperwire user disable mallory
     """
-    member = _member(app, name)
+    member = member_named(app, name)
     ended = users.disable(app.catalog.engine, member.id)
     click.echo(f"disabled {member.username}: {ended} session(s) ended, API tokens suspended")
 
@@ -132,7 +132,7 @@ def enable_command(app: AppContext, name: str) -> None:
     Example:
       paperwire user enable mallory
     """
-    member = _member(app, name)
+    member = member_named(app, name)
     users.enable(app.catalog.engine, member.id)
     click.echo(f"enabled {member.username}")
 
@@ -153,7 +153,7 @@ def token_command(app: AppContext, name: str, scope: str, label: str) -> None:
       TOKEN=$(paperwire user token alice --scope write --name 'vote bot')
       curl -H "Authorization: Bearer $TOKEN" -X POST http://127.0.0.1:8000/api/v1/papers/2401.00001/upvote
     """
-    member = _member(app, name)
+    member = member_named(app, name)
     try:
         token, _token_id = tokens.create_token(app.catalog.engine, member, label, scope)
     except AccountError as error:
@@ -172,14 +172,14 @@ def delete_command(app: AppContext, name: str, yes: bool) -> None:
     Example:
       paperwire user delete mallory --yes
     """
-    member = _member(app, name)
+    member = member_named(app, name)
     if not yes:
         click.confirm(f"Delete {member.username} and their votes, library and collections?", abort=True)
     users.delete_user(app.catalog.engine, member.id)
     click.echo(f"deleted {member.username}")
 
 
-def _member(app: AppContext, name: str) -> Member:
+def member_named(app: AppContext, name: str) -> Member:
     member = users.member_by_username(app.catalog.engine, name)
     if member is None:
         raise click.ClickException(f"no account named {name!r} (see: paperwire user list)")

@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 from starlette.staticfiles import StaticFiles
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from threadpoolctl import threadpool_limits
 
 from paperwire.config import Settings, load_settings
@@ -30,7 +30,7 @@ from paperwire.web.feeds import citations as exports
 from paperwire.web.feeds import syndication as feeds
 from paperwire.web.pages import catalog as pages
 from paperwire.web.api.common import INDEX_MISSING, ApiError
-from paperwire.web.http.asgi import HttpMiddleware
+from paperwire.web.http.asgi import HttpMiddleware, WatchedSend
 from paperwire.web.auth.setup import GLOBAL_DEPENDENCIES, install_auth
 from paperwire.web.http.body_limit import BodyLimitMiddleware
 from paperwire.web.http.cache import TTLCache
@@ -190,16 +190,10 @@ class LastResortErrors(HttpMiddleware):
     """
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = False
-
-        async def watched_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watched_send = WatchedSend(send)
         try:
             await self.app(scope, receive, watched_send)
         except Exception:
             log.exception("error serving %s", scope["path"])
-            if not started:  # else the answer is half sent: the server closes the connection
+            if not watched_send.started:  # else the answer is half sent: the server closes the connection
                 await _internal_error(Request(scope))(scope, receive, send)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from starlette.types import Message, Receive, Scope, Send
 
 from paperwire.reader.references import MAX_BYTES as MAX_REFERENCE_FILE_BYTES
-from paperwire.web.http.asgi import HttpMiddleware
+from paperwire.web.http.asgi import HttpMiddleware, WatchedSend
 
 # The reference file an import takes (reader.references), with room for a form's other fields.
 MAX_BODY_BYTES = MAX_REFERENCE_FILE_BYTES + 256 * 1024
@@ -30,7 +30,6 @@ class BodyLimitMiddleware(HttpMiddleware):
             await _refuse(send)
             return
         received = 0
-        started = False
 
         async def counted_receive() -> Message:
             nonlocal received
@@ -41,15 +40,11 @@ class BodyLimitMiddleware(HttpMiddleware):
                     raise BodyTooLarge()
             return message
 
-        async def noted_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watched_send = WatchedSend(send)
         try:
-            await self.app(scope, counted_receive, noted_send)
+            await self.app(scope, counted_receive, watched_send)
         except BodyTooLarge:
-            if started:
+            if watched_send.started:
                 raise
             await _refuse(send)
 
