@@ -18,7 +18,7 @@ from paperwire.accounts.members import ROLES, Member, member_from_row
 from paperwire.accounts.passwords import hash_password, verify_password
 from paperwire.accounts.timestamps import utc_now
 from paperwire.config import Settings
-from paperwire.digest import account_changes
+from paperwire.accounts import subscription_address
 from paperwire.mail.addresses import MAX_LENGTH as MAX_EMAIL_LENGTH
 from paperwire.mail.addresses import InvalidAddress, check_address, shown_value
 from paperwire.mail.smtp import mail_enabled
@@ -78,7 +78,7 @@ def create_user(
     except IntegrityError:
         raise _which_is_taken(db, row) from None
     if verified:  # a visitor's digest subscription at this address becomes the member's
-        account_changes.address_verified(db, user_id)
+        subscription_address.address_verified(db, user_id)
     return Member(id=user_id, username=username, role=role, email_verified=verified, email=email)
 
 
@@ -135,7 +135,7 @@ def change_email(db: Engine, user_id: int, email: str) -> None:
         _update(db, user_id, email=email, email_key=email.lower(), email_verified_at=None)
     except IntegrityError:
         raise AlreadyTaken("email", f"e-mail address {email!r} already has an account") from None
-    account_changes.address_changed(db, user_id, email)  # the digest follows the address
+    subscription_address.address_changed(db, user_id, email)  # the digest follows the address
 
 
 def needs_verification(settings: Settings, member: Member) -> bool:
@@ -162,7 +162,7 @@ def enable(db: Engine, user_id: int) -> None:
 
 def mark_email_verified(db: Engine, user_id: int) -> None:
     _update(db, user_id, email_verified_at=utc_now())
-    account_changes.address_verified(db, user_id)  # confirms (or takes over) the digest subscription
+    subscription_address.address_verified(db, user_id)  # confirms (or takes over) the digest subscription
 
 
 def delete_user(db: Engine, user_id: int) -> None:

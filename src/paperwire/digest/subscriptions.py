@@ -4,7 +4,7 @@ One subscription per address (``digest_subscriptions``). A visitor's starts unco
 nothing is sent until the link mailed to the address is followed (double opt-in); it is the
 daily trending digest. A member's is confirmed when their address is verified (accounts made
 where no mail is sent count as verified, and no digest can go there anyway), and follows the
-account: see :mod:`paperwire.digest.account_changes`. Unsubscribing by the signed link in
+account: see :mod:`paperwire.accounts.subscription_address`. Unsubscribing by the signed link in
 every digest is honoured at once and cancels what the outbox still holds for it.
 """
 

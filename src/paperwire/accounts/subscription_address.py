@@ -1,6 +1,7 @@
 """A subscription follows its account: taken over at sign-up, moved with a change of address.
 
-The accounts layer calls these after changing a member's address or verifying it. Only a
+The account operations (accounts.users) call these after changing a member's address or
+verifying it: the subscription table sits in the store, below both accounts and digests. Only a
 verified address takes a visitor's subscription over: signing up with someone else's address
 must not hand their subscription to a stranger. The visitor's confirmation stands as it was
 (double opt-in: a subscription nobody confirmed stays unconfirmed).
