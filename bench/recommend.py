@@ -9,7 +9,7 @@ are never a feature: every method sees titles, abstracts, vectors, dates and cat
     python bench/recommend.py --data ../shared/data/arxiv-88k.jsonl.gz --json
     python bench/recommend.py --data ../shared/data/arxiv-88k.jsonl.gz --authors 300   # quicker
 
-Derived data (parsed records, aligned vectors, tf-idf features) is cached under --cache-dir.
+Derived data (parsed records, aligned vectors, the baseline's tf-idf features) is cached under --cache-dir.
 Figures go to docs/benchmarks.md ("## Recommendations").
 """
 
@@ -20,6 +20,7 @@ import gzip
 import hashlib
 import json
 import math
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -28,7 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from paperwire.rank.model import BACKGROUND_SIZE, Background, train
+from paperwire.rank import keywords
+from paperwire.rank.model import BACKGROUND_SIZE, Background, Candidates, train
 from paperwire.search.embedder import DOCUMENT_MAX_TOKENS, document_text, text_hash
 from paperwire.sources.arxiv_jsonl import paper_from_record
 from paperwire.store.catalog import name_key
@@ -73,7 +75,7 @@ def load_corpus(data: Path, cache: Path) -> Corpus:
                 continue
             rows.append(row)
             meta["ids"].append(paper.id)
-            meta["texts"].append(f"{paper.title} {paper.abstract}")
+            meta["texts"].append(keywords.text_of(paper))
             meta["days"].append(paper.listing_date.toordinal())
             meta["authors"].append(sorted({name_key(a) for a in paper.authors}))
             meta["categories"].append(list(paper.categories))
@@ -140,19 +142,49 @@ def default_cutoff(corpus: Corpus) -> date:
 
 # ---- the methods: each maps (library rows, oldest first) to scores of the candidates -------
 
+@dataclass
+class KeywordBuild:
+    """The product's keyword features of the whole corpus, as `paperwire index` builds them, and their cost."""
+
+    features: keywords.KeywordFeatures
+    count_seconds: float  # counting terms (the index run does this for changed papers only)
+    weigh_seconds: float  # tf-idf from the counts (on loading an index generation)
+    stored_bytes: int  # the counts as the index stores them
+
+    @classmethod
+    def of(cls, corpus: Corpus, cache: Path) -> "KeywordBuild":
+        started = time.perf_counter()
+        counts = keywords.term_counts(corpus.texts)
+        counted = time.perf_counter()
+        features = keywords.KeywordFeatures.of(counts)
+        weighed = time.perf_counter()
+        cache.mkdir(parents=True, exist_ok=True)
+        keywords.save_counts(cache / keywords.FILE_NAME, counts)
+        return cls(features, counted - started, weighed - counted, (cache / keywords.FILE_NAME).stat().st_size)
+
+
+def empty_rows(rows: int, columns: int):
+    from scipy import sparse
+
+    return sparse.csr_matrix((rows, columns), dtype=np.float32)
+
+
 class Paperwire:
     """The product's model (paperwire.rank.model), negatives sampled from before the cut-off."""
 
-    def __init__(self, corpus: Corpus, holdout: Holdout, seed: int):
+    def __init__(self, corpus: Corpus, features: keywords.KeywordFeatures, holdout: Holdout, seed: int):
         earlier = np.flatnonzero(corpus.days < holdout.cutoff.toordinal())
         sample = np.random.default_rng(seed).choice(earlier, size=BACKGROUND_SIZE, replace=False)
-        self.background = Background.of(corpus.vectors[sample])
-        self.vectors, self.candidates = corpus.vectors, corpus.vectors[holdout.candidates]
+        self.background = Background.of(corpus.vectors[sample], features.rows[sample])
+        self.vectors, self.keywords = corpus.vectors, features.rows
+        self.candidates = Candidates.of(corpus.vectors[holdout.candidates], features.rows[holdout.candidates],
+                                        self.background)
         self.train_seconds: list[float] = []
 
     def __call__(self, library: np.ndarray) -> np.ndarray:
         started = time.perf_counter()
-        model = train(self.vectors[library], np.empty((0, self.vectors.shape[1])), self.background)
+        model = train(self.vectors[library], np.empty((0, self.vectors.shape[1])), self.background,
+                      self.keywords[library], empty_rows(0, self.keywords.shape[1]))
         self.train_seconds.append(time.perf_counter() - started)
         return model.scores(self.candidates)
 
@@ -229,17 +261,21 @@ def evaluate(methods: dict, holdout: Holdout) -> dict:
     return results
 
 
-def batch_ranking(corpus: Corpus, readers: int, seed: int) -> dict:
+def batch_ranking(corpus: Corpus, features: keywords.KeywordFeatures, readers: int, seed: int) -> dict:
     """Train and rank For-you lists for ``readers`` synthetic readers (random libraries of 5-50
     papers) over the corpus's last WINDOW_DAYS days, as digest composing does."""
     rng = np.random.default_rng(seed)
-    window = corpus.vectors[corpus.days > corpus.days.max() - WINDOW_DAYS]
-    background = Background.of(corpus.vectors[rng.choice(len(corpus.vectors), BACKGROUND_SIZE, replace=False)])
+    sample = rng.choice(len(corpus.vectors), BACKGROUND_SIZE, replace=False)
+    background = Background.of(corpus.vectors[sample], features.rows[sample])
+    recent = np.flatnonzero(corpus.days > corpus.days.max() - WINDOW_DAYS)
+    window = Candidates.of(corpus.vectors[recent], features.rows[recent], background)
     no_dismissals = np.empty((0, corpus.vectors.shape[1]), dtype=np.float32)
+    no_dismissed_keywords = empty_rows(0, features.rows.shape[1])
     libraries = [rng.choice(len(corpus.vectors), size=rng.integers(5, 51), replace=False) for _ in range(readers)]
     started = time.perf_counter()
     for library in libraries:
-        train(corpus.vectors[library], no_dismissals, background).best(window, K)
+        train(corpus.vectors[library], no_dismissals, background, features.rows[library],
+              no_dismissed_keywords).best(window, K)
     return {"readers": readers, "candidates": len(window), "seconds": round(time.perf_counter() - started, 1)}
 
 
@@ -255,10 +291,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
+    load_before = os.getloadavg()
     corpus = load_corpus(args.data, args.cache_dir)
     features = tfidf_features(corpus, args.cache_dir, hashlib.sha1("".join(corpus.ids).encode()).hexdigest()[:12])
+    built = KeywordBuild.of(corpus, args.cache_dir)
     holdout = author_holdout(corpus, args.cutoff or default_cutoff(corpus), args.authors, args.seed)
-    ours = Paperwire(corpus, holdout, args.seed)
+    ours = Paperwire(corpus, built.features, holdout, args.seed)
     methods = {"paperwire": ours, "arxiv-sanity-lite": ArxivSanityLite(features, corpus, holdout, args.seed),
                "zotero-arxiv-daily": ZoteroArxivDaily(corpus, holdout),
                "recent-in-categories": RecentInCategories(corpus, holdout)}
@@ -272,8 +310,13 @@ def main(argv: list[str] | None = None) -> int:
         "mean_relevant": round(float(np.mean([len(rel) for _, rel in holdout.tests])), 2),
         "train_ms": {"p50": round(float(np.percentile(training, 50)), 2),
                      "p95": round(float(np.percentile(training, 95)), 2)},
-        "batch": batch_ranking(corpus, args.readers, args.seed),
+        "batch": batch_ranking(corpus, built.features, args.readers, args.seed),
+        "keyword_features": {"count_seconds": round(built.count_seconds, 1),
+                             "weigh_seconds": round(built.weigh_seconds, 1),
+                             "stored_mb": round(built.stored_bytes / 2**20, 1)},
         "seconds": round(time.perf_counter() - started, 1),
+        "load_average": {"before": [round(x, 2) for x in load_before],
+                         "after": [round(x, 2) for x in os.getloadavg()]},
     }
     if args.json:
         print(json.dumps(report))

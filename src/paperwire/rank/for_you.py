@@ -23,8 +23,8 @@ from sqlalchemy import Engine, and_, select
 from paperwire.accounts.members import Member
 from paperwire.community.errors import Invalid
 from paperwire.community.rules import Policy
-from paperwire.rank import explain
-from paperwire.rank.model import BACKGROUND_SIZE, Background, ReaderModel, train
+from paperwire.rank import explain, keywords
+from paperwire.rank.model import BACKGROUND_SIZE, Background, Candidates, ReaderModel, train
 from paperwire.rank.signals import Signals, reader_signals, signature
 from paperwire.reader.follows import Followed, followed
 from paperwire.search import IndexMissing, SearchService
@@ -36,8 +36,9 @@ from paperwire.store.schema import paper_authors, paper_categories, papers
 
 MAX_LIMIT = 100
 MAX_WINDOW_DAYS = 366  # a longer window is a search, not a feed
-FOLLOWED_AUTHOR_LIFT = 0.5  # about the distance from a so-so paper to a close one
-FOLLOWED_CATEGORY_LIFT = 0.1
+# Scores are in standard deviations over the window's papers.
+FOLLOWED_AUTHOR_LIFT = 1.5  # about the distance from a so-so paper to a close one
+FOLLOWED_CATEGORY_LIFT = 0.3
 CACHED_READERS = 2048
 
 
@@ -61,14 +62,20 @@ class _Trained:
     signals: Signals
     model: ReaderModel | None  # None: none of the reader's papers has a vector yet
     positive_ids: np.ndarray  # doc ids of model.positives' rows
-    words: explain.Vocabulary  # the words of the reader's positives
 
 
 @dataclass(frozen=True)
 class _Background:
     index: VectorIndex
     model: Background
-    words: explain.Vocabulary
+
+
+@dataclass(frozen=True)
+class _Window:
+    index: VectorIndex
+    days: tuple[date, date]
+    rows: np.ndarray  # index rows of the papers listed in those days
+    candidates: Candidates
 
 
 class ReaderModels:
@@ -79,6 +86,7 @@ class ReaderModels:
         self.trained = 0  # models trained so far: how a test sees that one was reused
         self._entries: OrderedDict[tuple, _Trained] = OrderedDict()
         self._background: _Background | None = None
+        self._window: _Window | None = None
         self._lock = threading.Lock()
 
     def get(self, key: tuple, make: Callable[[], _Trained]) -> _Trained:
@@ -94,16 +102,28 @@ class ReaderModels:
                 self._entries.popitem(last=False)
         return made
 
-    def background(self, db: Engine, index: VectorIndex) -> _Background:
-        """Random papers of this index generation: every reader's negatives, and the words' idf."""
+    def background(self, index: VectorIndex, features: keywords.KeywordFeatures) -> Background:
+        """Random papers of this index generation: every reader's negatives."""
         current = self._background
         if current is not None and current.index is index:
-            return current
+            return current.model
         rng = np.random.default_rng(len(index))
         rows = np.sort(rng.choice(len(index), size=min(BACKGROUND_SIZE, len(index)), replace=False))
-        made = _Background(index, Background.of(index.vectors(rows)),
-                           explain.Vocabulary.of(_texts(db, index.doc_ids[rows].tolist()).values()))
-        self._background = made
+        self._background = _Background(index, Background.of(index.vectors(rows), features.rows[rows]))
+        return self._background.model
+
+    def window(self, db: Engine, index: VectorIndex, features: keywords.KeywordFeatures,
+               days: tuple[date, date]) -> _Window:
+        """The papers listed in ``days``, ready to rank: every reader asking for these days shares them."""
+        current = self._window
+        if current is not None and current.index is index and current.days == days:
+            return current
+        with db.connect() as conn:
+            listed = conn.execute(select(papers.c.doc_id).where(_in_window(days))).scalars().all()
+        rows = index.rows_of(np.array(sorted(listed), dtype=np.int64))
+        made = _Window(index, days, rows, Candidates.of(index.vectors(rows), features.rows[rows],
+                                                        self.background(index, features)))
+        self._window = made
         return made
 
 
@@ -136,71 +156,78 @@ def recommend(db: Engine, policy: Policy, search: SearchService, viewer: Member 
         return ForYouFeed([], has_signals=False)
     follows = followed(db, member.id)
     try:
-        index = search.vector_index()
+        index, features = search.vectors_and_keywords()
     except IndexMissing:
-        index = None
+        index = features = None
     key = (member.id, signature(db, member.id), id(index))
-    trained = MODELS.get(key, lambda: _train(db, member.id, index))
+    trained = MODELS.get(key, lambda: _train(db, member.id, index, features))
     unwanted = trained.signals.excluded | set(exclude)
     if trained.model is None:
         items = _trending(db, window, follows, unwanted, limit)
     else:
-        background = MODELS.background(db, index)
-        items = _ranked(db, index, trained, background.words, window, follows, unwanted, limit)
+        items = _ranked(db, MODELS.window(db, index, features, window), features, trained, follows, unwanted, limit)
     return ForYouFeed(items, trained.signals.any, *window)
 
 
-def _train(db: Engine, member_id: int, index: VectorIndex | None) -> _Trained:
+def _train(db: Engine, member_id: int, index: VectorIndex | None, features: keywords.KeywordFeatures | None) -> _Trained:
     signals = reader_signals(db, member_id)
+    untrained = _Trained(signals, None, np.empty(0, dtype=np.int64))
     if index is None or not signals.any:
-        return _Trained(signals, None, np.empty(0, dtype=np.int64), explain.Vocabulary.of([]))
+        return untrained
     # rows_of keeps the index's order: doc ids come back from the rows, not from the signals.
     positive_rows = index.rows_of(np.array(signals.positives, dtype=np.int64))
     dismissed_rows = index.rows_of(np.array(signals.dismissed, dtype=np.int64))
     if not len(positive_rows) and not len(dismissed_rows):
-        return _Trained(signals, None, np.empty(0, dtype=np.int64), explain.Vocabulary.of([]))
-    positive_ids = index.doc_ids[positive_rows]
-    model = train(index.vectors(positive_rows), index.vectors(dismissed_rows), MODELS.background(db, index).model)
-    return _Trained(signals, model, positive_ids, explain.Vocabulary.of(_texts(db, positive_ids.tolist()).values()))
+        return untrained
+    model = train(index.vectors(positive_rows), index.vectors(dismissed_rows), MODELS.background(index, features),
+                  features.rows[positive_rows], features.rows[dismissed_rows])
+    return _Trained(signals, model, index.doc_ids[positive_rows])
 
 
 def _in_window(window: tuple[date, date]):
     return and_(papers.c.listing_date >= window[0], papers.c.listing_date <= window[1], papers.c.deleted.is_(False))
 
 
-def _ranked(db: Engine, index: VectorIndex, trained: _Trained, words: explain.Vocabulary, window: tuple[date, date],
+def _ranked(db: Engine, window: _Window, features: keywords.KeywordFeatures, trained: _Trained,
             follows: Followed, unwanted: Collection[int], limit: int) -> list[Recommendation]:
-    with db.connect() as conn:
-        listed = conn.execute(select(papers.c.doc_id).where(_in_window(window))).scalars().all()
-    rows = index.rows_of(np.array([d for d in listed if d not in unwanted], dtype=np.int64))
-    if not len(rows):
+    if not len(window.rows):
         return []
-    doc_ids = index.doc_ids[rows]
-    vectors = index.vectors(rows)
-    authors, categories = _followed_in(db, window, follows)
+    doc_ids = window.index.doc_ids[window.rows]
+    authors, categories = _followed_in(db, window.days, follows)
     lifts = np.array([FOLLOWED_AUTHOR_LIFT * bool(authors.get(d)) + FOLLOWED_CATEGORY_LIFT * bool(categories.get(d))
                       for d in doc_ids.tolist()], dtype=np.float32)
-    best, scores = trained.model.best(vectors, limit, lifts)
+    lifts[np.isin(doc_ids, np.array(list(unwanted), dtype=np.int64))] = -np.inf
+    best, scores = trained.model.best(window.candidates, limit, lifts)
     chosen = doc_ids[best].tolist()
     stored = {p.doc_id: p for p in _papers(db, chosen)}
     nearest: list[int | None] = [None] * len(best)
     if len(trained.positive_ids):
-        nearest = trained.positive_ids[trained.model.nearest_positive(vectors[best])].tolist()
+        nearest = trained.positive_ids[trained.model.nearest_positive(window.candidates.vectors[best])].tolist()
     titles = {d: p.paper.title for d, p in ((p.doc_id, p) for p in _papers(db, [n for n in nearest if n]))}
     items = []
-    for doc_id, score, near in zip(chosen, scores.tolist(), nearest):
+    for doc_id, row, score, near in zip(chosen, window.rows[best].tolist(), scores.tolist(), nearest):
         paper = stored.get(doc_id)
-        if paper is None:
+        if paper is None or paper.deleted:  # deleted since the index was built
             continue
         reasons = [explain.by_followed(name) for name in authors.get(doc_id, ())]
         if near in titles:
             reasons.append(explain.close_to(titles[near]))
-        found = explain.top_words(f"{paper.paper.title} {paper.paper.abstract}", trained.words, words)
+        found = explain.top_words(_weighed_terms(trained.model, features, row, keywords.text_of(paper.paper)))
         if found:
             reasons.append(explain.in_words(found))
         reasons += [explain.in_followed(c) for c in categories.get(doc_id, ())]
         items.append(Recommendation(paper, float(score), tuple(reasons)))
     return items
+
+
+def _weighed_terms(model: ReaderModel, features: keywords.KeywordFeatures, row: int, text: str) -> dict[str, float]:
+    """Each term of the paper: its weight in the reader's keyword model times its weight in the paper."""
+    terms = keywords.terms_with_columns(text)
+    if not terms:
+        return {}
+    columns = np.array(list(terms.values()), dtype=np.int64)
+    in_paper = features.rows[row].toarray()[0, columns]
+    return dict(zip(terms, (model.term_weights(columns) * in_paper).tolist()))
 
 
 def _trending(db: Engine, window: tuple[date, date], follows: Followed, unwanted: Collection[int],
@@ -238,15 +265,3 @@ def _followed_in(db: Engine, window: tuple[date, date], follows: Followed) -> tu
 
 def _papers(db: Engine, doc_ids: list[int]) -> list[StoredPaper]:
     return Catalog(db).by_doc_ids(doc_ids) if doc_ids else []
-
-
-def _texts(db: Engine, doc_ids: list[int]) -> dict[int, str]:
-    """Title and abstract of each paper, for the words of the reasons."""
-    texts: dict[int, str] = {}
-    with db.connect() as conn:
-        for start in range(0, len(doc_ids), 500):
-            chunk = doc_ids[start:start + 500]
-            for row in conn.execute(select(papers.c.doc_id, papers.c.title, papers.c.abstract).where(
-                    papers.c.doc_id.in_(chunk))):
-                texts[row.doc_id] = f"{row.title} {row.abstract}"
-    return texts

@@ -1,18 +1,24 @@
-"""A reader's model over paper embeddings: what they kept against what they did not. Pure numpy.
+"""A reader's model over paper embeddings and keyword features: what they kept against what
+they did not. Pure numpy and scipy.
 
 A reader's positives (upvoted, saved, collected papers) are told apart from their dismissals
 ("not interested", weighted) and from random papers of the catalog (the background, shared by
-every reader, as Scholar Inbox samples negatives) by a ridge-regularised least-squares linear
-model on the unit-length MiniLM vectors. Its normal equations need the background's Gram
-matrix, which is computed once for all readers: training one reader then costs a 385 x 385
-solve (well under a millisecond's worth of arithmetic), which is what lets a digest run rank
-10,000 readers in seconds.
+every reader, as Scholar Inbox samples negatives) twice over:
 
-A candidate's score adds to the linear score how close it is to the reader's nearest
-positive: readers keep several interests, and one direction in embedding space averages
-them away. The constants below were chosen on bench/recommend.py's author hold-out
-(recall@20 0.146 -> 0.170 over 300 authors, from NEAREST 3 / weight 1; RIDGE 0.01 gains 0.004
-there but overfits a small catalog).
+- by a ridge-regularised least-squares linear model on the unit-length MiniLM vectors. Its
+  normal equations need the background's Gram matrix, computed once for all readers:
+  training one reader costs a 385 x 385 solve;
+- by the same least squares on the papers' tf-idf rows (rank/keywords.py), solved in its dual
+  (millions of hashed terms, some hundreds of papers): a (papers + background)-sized solve over
+  their cosines, the background's among themselves computed once.
+
+A candidate's score fuses, as z-scores over the candidates ranked, the embedding model's score
+(its linear score plus how close the candidate is to the reader's nearest positive: readers
+keep several interests, and one direction averages them away), the keyword model's score and
+the candidate's tf-idf cosine to the nearest positive; closeness to the nearest dismissal,
+both ways, counts against. The constants below were chosen on
+bench/recommend.py's author hold-out (300 authors, recall@20: embeddings alone 0.170, keywords
+alone 0.259, fused 0.279; RIDGE 0.01 gains 0.004 there but overfits a small catalog).
 """
 
 from __future__ import annotations
@@ -20,39 +26,93 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 BACKGROUND_SIZE = 500  # random papers every reader's model is told apart from
 RIDGE = 0.05  # the regulariser, against positive and background weights of 1 each in total
+KEYWORD_RIDGE = 0.003  # the keyword model's (0.001 and 0.01 measured worse fused)
 DISMISSED_WEIGHT = 3.0  # a "not interested" counts as much as three positives
 NEAREST = 1  # the positives a candidate's closeness is averaged over (1: its nearest; 2 and 3 measured worse)
 NEAREST_WEIGHT = 3.0  # closeness against the linear score
+KEYWORD_WEIGHT = 2.0  # the keyword model's z-score against the embedding model's
+KEYWORD_NEAREST_WEIGHT = 1.0  # the tf-idf cosine to the nearest positive's z-score
 
 
 def _with_bias(vectors: np.ndarray) -> np.ndarray:
     return np.hstack([vectors.astype(np.float32, copy=False), np.ones((len(vectors), 1), dtype=np.float32)])
 
 
+def _compact(rows: sparse.csr_matrix) -> tuple[np.ndarray, sparse.csr_matrix]:
+    """The terms (columns) any of ``rows`` holds, and the rows over those columns only: products
+    with them then never walk the millions of hashed columns."""
+    columns, inverse = np.unique(rows.indices, return_inverse=True)
+    return columns, sparse.csr_matrix((rows.data, inverse.astype(np.int32), rows.indptr),
+                                      shape=(rows.shape[0], len(columns)))
+
+
+def _cosines(by_term: sparse.csr_matrix, columns: np.ndarray, compact: sparse.csr_matrix) -> np.ndarray:
+    """Dense (papers of ``by_term``) x (rows of ``compact``) tf-idf cosines."""
+    return (by_term[columns].T @ compact.T).toarray()
+
+
+def _z(scores: np.ndarray) -> np.ndarray:
+    spread = scores.std()
+    return (scores - scores.mean()) / spread if spread > 0 else np.zeros_like(scores)
+
+
 @dataclass(frozen=True)
 class Background:
-    """Random papers: the negatives every reader shares, with their Gram matrix computed once."""
+    """Random papers: the negatives every reader shares, with what training needs of them computed once."""
 
     gram: np.ndarray  # mean of z z^T over the papers, z = [vector, 1]
     mean: np.ndarray  # mean of z
+    by_term: sparse.csr_matrix  # their tf-idf rows, transposed (a row a term): products with it are cheap
+    keyword_inverse: np.ndarray  # inverse of the background's block of the keyword model's dual system
 
     @classmethod
-    def of(cls, vectors: np.ndarray) -> "Background":
+    def of(cls, vectors: np.ndarray, keywords: sparse.csr_matrix) -> "Background":
         z = _with_bias(vectors).astype(np.float64)
         count = max(len(z), 1)
-        return cls(gram=z.T @ z / count, mean=z.sum(axis=0) / count)
+        block = (keywords @ keywords.T).toarray() + 1.0
+        block[np.diag_indices_from(block)] += KEYWORD_RIDGE * count
+        return cls(gram=z.T @ z / count, mean=z.sum(axis=0) / count, by_term=keywords.T.tocsr(),
+                   keyword_inverse=np.linalg.inv(block))
+
+    @property
+    def size(self) -> int:
+        return self.keyword_inverse.shape[0]
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Papers to rank, as both models read them; the same ones serve every reader."""
+
+    vectors: np.ndarray  # unit float32
+    by_term: sparse.csr_matrix  # tf-idf rows, transposed
+    to_background: np.ndarray  # tf-idf cosines to the background's papers
+
+    @classmethod
+    def of(cls, vectors: np.ndarray, keywords: sparse.csr_matrix, background: Background) -> "Candidates":
+        return cls(vectors.astype(np.float32, copy=False), keywords.T.tocsr(),
+                   (keywords @ background.by_term).toarray().astype(np.float32))
+
+    def __len__(self) -> int:
+        return len(self.vectors)
 
 
 @dataclass(frozen=True)
 class ReaderModel:
     weights: np.ndarray  # over [vector, 1]
     positives: np.ndarray  # unit vectors of the reader's positives, for closeness and reasons
+    dismissed: np.ndarray  # and of their dismissals: closeness to one counts against
+    kept_terms: np.ndarray  # the tf-idf columns the positives and dismissals hold
+    kept_keywords: sparse.csr_matrix  # their tf-idf rows (positives, then dismissals) over kept_terms
+    kept_weights: np.ndarray  # the keyword model's dual weights of those rows
+    background_weights: np.ndarray  # and of the background's
+    keyword_bias: float
+    background: Background
 
-    def scores(self, vectors: np.ndarray) -> np.ndarray:
-        """How much the reader should like each of ``vectors`` (higher is better)."""
+    def embedding_scores(self, vectors: np.ndarray) -> np.ndarray:
         vectors = vectors.astype(np.float32, copy=False)
         scores = vectors @ self.weights[:-1] + self.weights[-1]
         if len(self.positives):
@@ -60,24 +120,49 @@ class ReaderModel:
             k = min(NEAREST, similarity.shape[1])
             closest = -np.partition(-similarity, k - 1, axis=1)[:, :k]
             scores = scores + NEAREST_WEIGHT * closest.mean(axis=1)
+        if len(self.dismissed):
+            scores = scores - NEAREST_WEIGHT * (vectors @ self.dismissed.T).max(axis=1)
         return scores
 
-    def best(self, vectors: np.ndarray, limit: int, lifts: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-        """Rows of the ``limit`` best of ``vectors`` (their scores raised by ``lifts``), best first, and their scores."""
-        scores = self.scores(vectors) + lifts
+    def scores(self, candidates: Candidates) -> np.ndarray:
+        """How much the reader should like each candidate, in standard deviations over them (higher is better)."""
+        to_kept = _cosines(candidates.by_term, self.kept_terms, self.kept_keywords)
+        keyword = to_kept @ self.kept_weights + candidates.to_background @ self.background_weights + self.keyword_bias
+        fused = _z(self.embedding_scores(candidates.vectors)) + KEYWORD_WEIGHT * _z(keyword)
+        positives = len(self.positives)
+        if positives:
+            fused += KEYWORD_NEAREST_WEIGHT * _z(to_kept[:, :positives].max(axis=1))
+        if positives < to_kept.shape[1]:
+            fused -= KEYWORD_NEAREST_WEIGHT * _z(to_kept[:, positives:].max(axis=1))
+        return _z(fused)
+
+    def best(self, candidates: Candidates, limit: int, lifts: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of the ``limit`` best candidates (their scores raised by ``lifts``; a lift of -inf rules one
+        out), best first, and their scores."""
+        scores = self.scores(candidates) + lifts
         if len(scores) > limit:
             rows = np.argpartition(-scores, limit - 1)[:limit]
         else:
             rows = np.arange(len(scores))
         rows = rows[np.argsort(-scores[rows], kind="stable")]
+        rows = rows[np.isfinite(scores[rows])]
         return rows, scores[rows]
 
     def nearest_positive(self, vectors: np.ndarray) -> np.ndarray:
         """For each of ``vectors``, the index (into the positives) of the one closest to it."""
         return np.argmax(vectors.astype(np.float32, copy=False) @ self.positives.T, axis=1)
 
+    def term_weights(self, columns: np.ndarray) -> np.ndarray:
+        """The keyword model's weight of each of these tf-idf columns (positive: the reader's kind of term)."""
+        at = np.clip(np.searchsorted(self.kept_terms, columns), 0, max(len(self.kept_terms) - 1, 0))
+        held = (self.kept_terms[at] == columns) if len(self.kept_terms) else np.zeros(len(columns), dtype=bool)
+        own = np.zeros(len(columns))
+        own[held] = self.kept_keywords[:, at[held]].T @ self.kept_weights
+        return own + self.background.by_term[columns] @ self.background_weights
 
-def train(positives: np.ndarray, dismissed: np.ndarray, background: Background) -> ReaderModel:
+
+def train(positives: np.ndarray, dismissed: np.ndarray, background: Background,
+          positive_keywords: sparse.csr_matrix, dismissed_keywords: sparse.csr_matrix) -> ReaderModel:
     """Weighted least squares: positives aim at +1, dismissals and the background at -1.
 
     Positives weigh 1 in total, the background 1 in total, each dismissal DISMISSED_WEIGHT
@@ -98,4 +183,20 @@ def train(positives: np.ndarray, dismissed: np.ndarray, background: Background) 
         rhs -= DISMISSED_WEIGHT * each * z.sum(axis=0)
     lhs[np.diag_indices_from(lhs)] += RIDGE
     weights = np.linalg.solve(lhs, rhs).astype(np.float32)
-    return ReaderModel(weights=weights, positives=positives)
+
+    # The same weighted least squares in the dual, over tf-idf rows: the terms' weights are X^T a
+    # for a = (K + ridge / c) \\ y, K the rows' cosines plus 1 (the bias), c their weights. The
+    # background's block is inverted once (Background.of); a reader solves only for their own rows.
+    terms, kept = _compact(sparse.vstack([positive_keywords, dismissed_keywords]).tocsr())
+    weight = np.concatenate([np.full(len(positives), each), np.full(len(dismissed), DISMISSED_WEIGHT * each)])
+    target = np.concatenate([np.ones(len(positives)), -np.ones(len(dismissed))])
+    to_background = _cosines(background.by_term, terms, kept).T + 1.0
+    own = (kept @ kept.T).toarray() + 1.0
+    own[np.diag_indices_from(own)] += KEYWORD_RIDGE / weight
+    through_background = to_background @ background.keyword_inverse
+    background_target = -np.ones(background.size)
+    dual = np.linalg.solve(own - through_background @ to_background.T, target - through_background @ background_target)
+    background_dual = background.keyword_inverse @ (background_target - to_background.T @ dual)
+    return ReaderModel(weights=weights, positives=positives, dismissed=dismissed, kept_terms=terms, kept_keywords=kept,
+                       kept_weights=dual.astype(np.float32), background_weights=background_dual.astype(np.float32),
+                       keyword_bias=float(dual.sum() + background_dual.sum()), background=background)

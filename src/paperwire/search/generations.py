@@ -15,10 +15,12 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from paperwire.rank.keywords import FILE_NAME as KEYWORDS_FILE
+
 STATE_FILE = "state.json"
 # Raised whenever the keyword index's schema or analyzers change: an index of another format is
 # never read (read_state says there is none), and the next `paperwire index` rebuilds it.
-FORMAT = 2  # 2: arXiv query fields and dates; text folded to ASCII, emoji kept
+FORMAT = 3  # 2: arXiv query fields and dates; text folded to ASCII, emoji kept; 3: keyword features
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,8 @@ def read_state(index_dir: Path) -> IndexState | None:
         state = IndexState(**data)
     except (OSError, ValueError, TypeError):
         return None
-    if state.format != FORMAT or not (index_dir / state.vectors_dir_name / "doc_ids.npy").exists():
+    vectors_dir = index_dir / state.vectors_dir_name
+    if state.format != FORMAT or not all((vectors_dir / name).exists() for name in ("doc_ids.npy", KEYWORDS_FILE)):
         return None
     if not (index_dir / state.keyword_dir / "meta.json").exists():
         return None

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from paperwire.config import Settings
+from paperwire.rank import keywords
 from paperwire.search.embedder import DIMENSIONS, Embedder
 from paperwire.search.embedding_job import embed_catalog, vectors_for
 from paperwire.search.embedding_store import FILE_NAME as EMBEDDINGS_FILE, EmbeddingStore
@@ -82,6 +83,7 @@ def build_indexes(settings: Settings, catalog: Catalog, *, rebuild: bool = False
         new_ids: list[int] = []
         new_vectors: list[np.ndarray] = []
         new_facets: list[tuple] = []
+        new_counts = []  # keyword features' term counts of the new rows
         # The slow part first, newest papers first and its length said up front; the pass
         # below then finds the vectors stored (it embeds only what changed meanwhile).
         embedded = embed_catalog(catalog, store, embedder, since=since, progress=progress)
@@ -101,6 +103,8 @@ def build_indexes(settings: Settings, catalog: Catalog, *, rebuild: bool = False
 
                 vectors = vectors_for(live, store, embedder, on_embedded=count)
                 facets = FacetRows.from_papers(live)
+                if live:
+                    new_counts.append(keywords.term_counts([keywords.text_of(p.paper) for p in live]))
                 for row, stored in enumerate(live):
                     new_ids.append(stored.doc_id)
                     new_vectors.append(vectors[stored.doc_id].astype(np.float16))
@@ -110,7 +114,7 @@ def build_indexes(settings: Settings, catalog: Catalog, *, rebuild: bool = False
 
         previous_dir = index_dir / state.vectors_dir_name if state else None
         papers = _write_generation(index_dir, generation, previous_dir, np.array(changed_ids, dtype=np.int64),
-                                   np.array(new_ids, dtype=np.int64), new_vectors, new_facets)
+                                   np.array(new_ids, dtype=np.int64), new_vectors, new_facets, new_counts)
         new_state = IndexState(revision=max(target_revision, since), generation=generation, papers=papers,
                                keyword_dir=keyword_dir)
         write_state(index_dir, new_state)
@@ -130,11 +134,16 @@ def _count_changed(catalog: Catalog, since: int) -> int:
 
 
 def _write_generation(index_dir: Path, generation: int, previous_dir: Path | None, changed_ids: np.ndarray,
-                      new_ids: np.ndarray, new_vectors: list[np.ndarray], new_facets: list[tuple]) -> int:
-    """Write vectors-<generation>/: the previous rows minus changed ones, plus the new rows."""
+                      new_ids: np.ndarray, new_vectors: list[np.ndarray], new_facets: list[tuple],
+                      new_counts: list) -> int:
+    """Write vectors-<generation>/: the previous rows minus changed ones, plus the new rows (their
+    vectors, facets and keyword features' term counts)."""
+    from scipy import sparse
+
     kept_ids = np.zeros(0, dtype=np.int64)
     kept_vectors = np.zeros((0, DIMENSIONS), dtype=np.float16)
     kept_facets: list[tuple] = []
+    kept_counts = [keywords.term_counts([])]
     previous_ann = None
     if previous_dir is not None:
         old_ids = np.load(previous_dir / "doc_ids.npy")
@@ -142,6 +151,7 @@ def _write_generation(index_dir: Path, generation: int, previous_dir: Path | Non
         kept_ids = old_ids[keep]
         kept_vectors = np.load(previous_dir / "vectors.npy", mmap_mode="r")[keep]
         kept_facets = FacetRows.load(previous_dir / "facets.npz").take(np.flatnonzero(keep))
+        kept_counts = [keywords.load_counts(previous_dir / keywords.FILE_NAME)[keep]]
         if (previous_dir / "ann.faiss").exists():
             import faiss
 
@@ -153,6 +163,7 @@ def _write_generation(index_dir: Path, generation: int, previous_dir: Path | Non
     order = np.argsort(doc_ids, kind="stable")
     doc_ids, vectors = doc_ids[order], vectors[order]
     facets = [facets[i] for i in order]
+    counts = sparse.vstack(kept_counts + new_counts, format="csr")[order]
 
     temporary = index_dir / f"vectors-{generation:06d}.partial"
     shutil.rmtree(temporary, ignore_errors=True)
@@ -160,6 +171,7 @@ def _write_generation(index_dir: Path, generation: int, previous_dir: Path | Non
     np.save(temporary / "doc_ids.npy", doc_ids)
     np.save(temporary / "vectors.npy", vectors)
     FacetRows.from_values(facets).save(temporary / "facets.npz")
+    keywords.save_counts(temporary / keywords.FILE_NAME, counts)
     if len(doc_ids) > EXACT_LIMIT:
         import faiss
 

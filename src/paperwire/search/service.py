@@ -12,6 +12,7 @@ import numpy as np
 
 from paperwire.config import Settings
 from paperwire.paper import clean_text, title_key
+from paperwire.rank import keywords
 from paperwire.search.embedder import Embedder, ModelError, document_text
 from paperwire.search.facets import FacetRows
 from paperwire.search.fuse import convex
@@ -78,6 +79,7 @@ class _Loaded:
     keyword: KeywordIndex
     vectors: VectorIndex
     facets: FacetRows
+    keywords: keywords.KeywordFeatures | None = None  # weighed when the recommender first asks
 
 
 class SearchService:
@@ -139,6 +141,15 @@ class SearchService:
     def vector_index(self) -> VectorIndex:
         """The current generation's paper vectors (the recommender reads its readers' papers there)."""
         return self._indexes().vectors
+
+    def vectors_and_keywords(self) -> tuple[VectorIndex, keywords.KeywordFeatures]:
+        """The current generation's paper vectors and keyword features, rows alike (for the recommender)."""
+        loaded = self._indexes()
+        with self._lock:
+            if loaded.keywords is None:
+                counts = keywords.load_counts(self.settings.index_dir / loaded.state.vectors_dir_name / keywords.FILE_NAME)
+                loaded.keywords = keywords.KeywordFeatures.of(counts)
+            return loaded.vectors, loaded.keywords
 
     # ---- search ------------------------------------------------------------------------
 
