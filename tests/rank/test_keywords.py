@@ -1,0 +1,61 @@
+"""Keyword features: written with every index generation, and the wording a reader's papers
+share lifts a paper that embeddings alone would not tell apart."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from paperwire.community import library
+from paperwire.rank import explain, keywords
+from paperwire.rank.for_you import recommend
+from paperwire.rank.model import Background, Candidates, train
+from paperwire.search import build_indexes
+
+
+def test_every_index_generation_holds_keyword_features_of_its_papers(world, settings):
+    index, features = world.search.vectors_and_keywords()
+    assert len(features) == len(index) == world.catalog.count()
+    assert np.allclose(np.asarray(features.rows.multiply(features.rows).sum(axis=1)).ravel(), 1.0)
+
+    build_indexes(settings, world.catalog, rebuild=True, progress=False, embedder=world.search.embedder)
+    rebuilt_index, rebuilt = world.search.vectors_and_keywords()
+    assert rebuilt_index is not index  # a new generation, its features read afresh
+    assert (rebuilt.rows != features.rows).nnz == 0  # rebuilt from the catalog alone: the same
+
+
+def test_a_paper_sharing_a_kept_papers_rare_wording_ranks_first_and_says_which_words():
+    filler = ["we study a model of the data and report results on several tasks",
+              "a new method for learning representations from data with results"]
+    texts = [*(filler * 10),
+             "quasinormal ringdown spectroscopy of merging black holes",  # the reader kept this
+             "we report results of a model on the data",
+             "ringdown overtones and quasinormal modes in the merger signal",  # shares its rare words
+             "a method for the data with several results"]
+    features = keywords.KeywordFeatures.of(keywords.term_counts(texts))
+    same = np.tile(np.eye(1, 384, dtype=np.float32), (len(texts), 1))  # embeddings tell nothing apart
+    background = Background.of(same[:20], features.rows[:20])
+    kept, candidates = [20], [21, 22, 23]
+    model = train(same[kept], same[:0], background, features.rows[kept], features.rows[:0])
+
+    best, _ = model.best(Candidates.of(same[candidates], features.rows[candidates], background), limit=3)
+
+    assert candidates[best[0]] == 22
+    terms = keywords.terms_with_columns(texts[22])
+    columns = np.array(list(terms.values()))
+    weighed = dict(zip(terms, model.term_weights(columns) * features.rows[22].toarray()[0, columns]))
+    assert set(explain.top_words(weighed)) <= {"quasinormal", "ringdown"} and explain.top_words(weighed)
+
+
+def test_the_feed_names_the_words_shared_with_the_readers_papers(world, policy, member):
+    ann = member("ann")
+    kept = world.papers("astro-ph")[0]
+    library.save(world.catalog.engine, policy, ann, kept.doc_id)
+
+    found = recommend(world.catalog.engine, policy, world.search, ann, limit=5).items
+
+    own = keywords.terms_with_columns(keywords.text_of(kept.paper))
+    for item in found:
+        shown = [r for r in item.reasons if r.startswith("words: ")]
+        for reason in shown:
+            assert set(reason.removeprefix("words: ").split(", ")) <= set(own)  # only words of ann's paper
+    assert any(r.startswith("words: ") for item in found for r in item.reasons)
