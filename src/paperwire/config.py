@@ -76,6 +76,7 @@ class Settings:
     # Digests (see README: digests). Times are in each reader's own time zone.
     digest_hour: int = 7  # a new subscription's hour, 0-23
     digest_section_size: int = 10  # papers per section at most
+    compose_jobs: int = 1  # processes composing digests at once (digest send, worker); 2 uses both of 2 cores
     outbox_give_up_hours: float = 48.0  # a digest not delivered by then is marked failed for admins
     dkim_key_file: str = ""  # PEM private key: set it (with dkim_selector) to sign digests
     dkim_selector: str = ""

@@ -156,3 +156,17 @@ def test_a_weekly_digest_covers_the_week(db, settings, policy, member, add_paper
 
     assert (composed.period_key, composed.sections) == ("2026-W27", (("trending", 2),))
     assert composed.subject == "paperwire · 2 papers for the week of 29 Jun"
+
+
+def test_two_composing_processes_write_each_due_digest_once_as_one_would(db, settings, add_papers, monkeypatch):
+    from paperwire.digest import compose as composing
+
+    add_papers(arxiv_paper(1, day(0)), arxiv_paper(2, day(-1)))
+    readers = [visitor(db, settings, f"reader{n}@example.org") for n in range(5)]
+    monkeypatch.setattr(composing, "PROCESSES_ABOVE", 2)  # five readers are enough to share out here
+
+    report = compose(db, settings, at(1), jobs=2)
+    assert sorted(c.subscription_id for c in report.composed) == sorted(r.id for r in readers)
+    assert sorted(row.to_address for row in outbox_rows(db)) == sorted(r.email for r in readers)
+    again = compose(db, settings, at(1, 18), jobs=2)
+    assert (again.composed, again.already) == ([], 5)

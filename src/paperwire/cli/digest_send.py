@@ -19,8 +19,10 @@ def add_commands(group: click.Group) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; write and send nothing.")
 @click.option("--user", "username", metavar="NAME",
               help="Only this member's digest, for their current period at once, whatever their hour.")
+@click.option("--jobs", type=click.IntRange(1, 64), metavar="N",
+              help="Processes composing at once (default: the compose_jobs setting, 1); e.g. 2 on 2 cores.")
 @pass_app
-def send_command(app: AppContext, period: str | None, dry_run: bool, username: str | None) -> None:
+def send_command(app: AppContext, period: str | None, dry_run: bool, username: str | None, jobs: int | None) -> None:
     """Compose every digest that is due into the outbox, then send what the outbox holds.
 
     A digest is composed once per reader and period: running this again (or from two
@@ -32,16 +34,17 @@ def send_command(app: AppContext, period: str | None, dry_run: bool, username: s
       paperwire digest send --period daily            # from cron, every 15 minutes
       paperwire digest send --period daily --dry-run
       paperwire digest send --user ann                # ann's digest now
+      paperwire digest send --period daily --jobs 2   # 10,000 readers: both cores compose
 
     Exit status: 0 something was composed or sent (with --dry-run: would be), 1 nothing
     was due, 2 some digest could not be composed or sent (each is listed; those sent are kept).
     """
-    outcome = run_digests(app, period=period, username=username, dry_run=dry_run)
+    outcome = run_digests(app, period=period, username=username, dry_run=dry_run, jobs=jobs)
     sys.exit(outcome)
 
 
 def run_digests(app: AppContext, *, period: str | None = None, username: str | None = None,
-                dry_run: bool = False) -> int:
+                dry_run: bool = False, jobs: int | None = None) -> int:
     """Compose, then (not in a dry run) deliver; print what happened; the exit status above."""
     from paperwire.accounts.timestamps import utc_now
     from paperwire.digest.compose import UnknownReader, compose_due
@@ -55,7 +58,7 @@ def run_digests(app: AppContext, *, period: str | None = None, username: str | N
         return 2
     try:
         composed = compose_due(catalog.engine, settings, SearchService(settings, catalog), now=utc_now(),
-                               period=period, user=username, dry_run=dry_run)
+                               period=period, user=username, dry_run=dry_run, jobs=jobs or settings.compose_jobs)
     except UnknownReader as error:
         click.echo(f"error: {error}", err=True)
         return 2

@@ -81,7 +81,8 @@ def _compose(worker: Worker) -> Done:
     from paperwire.accounts.timestamps import utc_now
     from paperwire.digest.compose import compose_due
 
-    report = compose_due(worker.catalog.engine, worker.settings, worker.search, now=utc_now())
+    report = compose_due(worker.catalog.engine, worker.settings, worker.search, now=utc_now(),
+                         jobs=worker.settings.compose_jobs)
     summary = f"composed {len(report.composed)}, nothing new for {report.empty}, already composed {report.already}"
     if report.errors:
         raise StepFailed(f"{summary}; " + "; ".join(report.errors))

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from multiprocessing import get_context
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -39,6 +41,7 @@ from paperwire.store.reader_schema import digest_papers, outbox
 from paperwire.store.schema import papers
 
 CHUNK = 500  # subscriptions whose rows are read together
+PROCESSES_ABOVE = CHUNK  # fewer due digests than this are composed here, whatever ``jobs`` says
 
 
 class UnknownReader(LookupError):
@@ -63,6 +66,12 @@ class ComposeReport:
     already: int = 0  # this period's digest was composed before
     errors: list[str] = field(default_factory=list)  # "subscription 12: why", nothing written for it
 
+    def add(self, other: "ComposeReport") -> None:
+        self.composed += other.composed
+        self.empty += other.empty
+        self.already += other.already
+        self.errors += other.errors
+
 
 def message_id(settings: Settings, secret_key: str, subscription_id: int, kind: str, key: str) -> str:
     """The digest's Message-ID, the same whenever it is made again: a copy is recognisably the
@@ -73,10 +82,11 @@ def message_id(settings: Settings, secret_key: str, subscription_id: int, kind: 
 
 
 def compose_due(db: Engine, settings: Settings, search, *, now: datetime, period: str | None = None,
-                user: str | None = None, dry_run: bool = False) -> ComposeReport:
+                user: str | None = None, dry_run: bool = False, jobs: int = 1) -> ComposeReport:
     """Compose every digest due at ``now`` (``period``: daily or weekly ones only). With
     ``user`` (a username): that reader's digest for their current period at once, whatever
-    their hour, still once per period. ``dry_run``: compose, report, write nothing."""
+    their hour, still once per period. ``dry_run``: compose, report, write nothing. ``jobs``:
+    processes composing at once (each with its own connections and view of the indexes)."""
     user_id = None
     if user is not None:
         member = member_by_username(db, user)
@@ -90,12 +100,45 @@ def compose_due(db: Engine, settings: Settings, search, *, now: datetime, period
                             f"(subscribe with `paperwire digest subscribe {user} --period daily`)")
     due = [(s, _period_of(s, now, at_once=user is not None)) for s in subscriptions]
     due = [(s, p) for s, p in due if p is not None]
+    if jobs > 1 and len(due) > PROCESSES_ABOVE:
+        return _compose_in_processes(db, settings, due, now, dry_run, jobs)
+    return _compose_all(db, settings, search, due, now, dry_run)
+
+
+def _compose_all(db: Engine, settings: Settings, search, due: list[tuple[Subscription, Period]], now: datetime,
+                 dry_run: bool) -> ComposeReport:
     secret = site_secret(settings)
     sources = Sources(db, settings, Policy(settings), search)
     report = ComposeReport()
     for start in range(0, len(due), CHUNK):
         _compose_chunk(db, settings, secret, sources, due[start:start + CHUNK], now, dry_run, report)
     return report
+
+
+def _compose_in_processes(db: Engine, settings: Settings, due: list[tuple[Subscription, Period]], now: datetime,
+                          dry_run: bool, jobs: int) -> ComposeReport:
+    """``due`` dealt out to ``jobs`` fresh processes (spawned: nothing of this one's connections or
+    threads is inherited), one share each. The outbox's unique key keeps every digest single
+    whatever they do; each share's report comes back and joins the others."""
+    shares = [due[n::jobs] for n in range(jobs)]
+    url = db.url.render_as_string(hide_password=False)
+    report = ComposeReport()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        for part in pool.map(_compose_share, [url] * jobs, [settings] * jobs, shares, [now] * jobs, [dry_run] * jobs):
+            report.add(part)
+    return report
+
+
+def _compose_share(url: str, settings: Settings, due: list[tuple[Subscription, Period]], now: datetime,
+                   dry_run: bool) -> ComposeReport:
+    from paperwire.search.service import SearchService
+    from paperwire.store import open_catalog
+
+    catalog = open_catalog(url)
+    try:
+        return _compose_all(catalog.engine, settings, SearchService(settings, catalog), due, now, dry_run)
+    finally:
+        catalog.engine.dispose()
 
 
 def _period_of(subscription: Subscription, now: datetime, *, at_once: bool) -> Period | None:

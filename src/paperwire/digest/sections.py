@@ -96,8 +96,11 @@ def _trending_reason(paper: StoredPaper, category: str | None) -> str:
     return where + votes + comments
 
 
-def _for_you(sources: Sources, reader: Reader, limit: int, exclude: Collection[int]):
-    feed = recommend(sources.db, sources.policy, sources.search, reader.member, limit=min(limit, MAX_LIMIT),
+def _for_you(sources: Sources, reader: Reader, _limit: int, exclude: Collection[int]):
+    # The recommender leaves out what the rules would drop (``exclude``): a section's worth is
+    # enough, and each paper asked for costs its explanation.
+    feed = recommend(sources.db, sources.policy, sources.search, reader.member,
+                     limit=min(sources.settings.digest_section_size, MAX_LIMIT),
                      since=reader.window.since, until=reader.window.until, exclude=exclude)
     if not feed.has_signals:  # what it would show is trending papers: that is the trending section's
         return []

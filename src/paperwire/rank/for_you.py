@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Callable, Collection
 
@@ -76,6 +76,11 @@ class _Window:
     days: tuple[date, date]
     rows: np.ndarray  # index rows of the papers listed in those days
     candidates: Candidates
+    by_author: dict[str, list[int]]  # an author's name key -> positions (in rows) of their papers
+    by_category: dict[str, list[int]]  # a category -> positions of its papers
+    # row -> the paper's terms, their columns and weights: the same for every reader, so each
+    # paper's text is tokenised once, not once per reader it is explained to
+    paper_terms: dict[int, tuple[list[str], np.ndarray, np.ndarray]] = field(default_factory=dict, compare=False)
 
 
 class ReaderModels:
@@ -118,11 +123,19 @@ class ReaderModels:
         current = self._window
         if current is not None and current.index is index and current.days == days:
             return current
+        listed = select(papers.c.doc_id).where(_in_window(days))
         with db.connect() as conn:
-            listed = conn.execute(select(papers.c.doc_id).where(_in_window(days))).scalars().all()
-        rows = index.rows_of(np.array(sorted(listed), dtype=np.int64))
+            rows = index.rows_of(np.array(sorted(conn.execute(listed).scalars()), dtype=np.int64))
+            position = {doc_id: at for at, doc_id in enumerate(index.doc_ids[rows].tolist())}
+            by_author: dict[str, list[int]] = {}
+            by_category: dict[str, list[int]] = {}
+            for table, column, grouped in ((paper_authors, paper_authors.c.name_key, by_author),
+                                           (paper_categories, paper_categories.c.category, by_category)):
+                for doc_id, key in conn.execute(select(table.c.doc_id, column).where(table.c.doc_id.in_(listed))):
+                    if doc_id in position:  # listed since the index was built: not rankable yet
+                        grouped.setdefault(key, []).append(position[doc_id])
         made = _Window(index, days, rows, Candidates.of(index.vectors(rows), features.rows[rows],
-                                                        self.background(index, features)))
+                                                        self.background(index, features)), by_author, by_category)
         self._window = made
         return made
 
@@ -193,41 +206,62 @@ def _ranked(db: Engine, window: _Window, features: keywords.KeywordFeatures, tra
     if not len(window.rows):
         return []
     doc_ids = window.index.doc_ids[window.rows]
-    authors, categories = _followed_in(db, window.days, follows)
-    lifts = np.array([FOLLOWED_AUTHOR_LIFT * bool(authors.get(d)) + FOLLOWED_CATEGORY_LIFT * bool(categories.get(d))
-                      for d in doc_ids.tolist()], dtype=np.float32)
+    authors, categories = _followed_in(window, follows)
+    lifts = np.zeros(len(doc_ids), dtype=np.float32)
+    for followed_at, lift in ((authors, FOLLOWED_AUTHOR_LIFT), (categories, FOLLOWED_CATEGORY_LIFT)):
+        lifts[list(followed_at)] += lift
     lifts[np.isin(doc_ids, np.array(list(unwanted), dtype=np.int64))] = -np.inf
     best, scores = trained.model.best(window.candidates, limit, lifts)
     chosen = doc_ids[best].tolist()
-    stored = {p.doc_id: p for p in _papers(db, chosen)}
     nearest: list[int | None] = [None] * len(best)
     if len(trained.positive_ids):
         nearest = trained.positive_ids[trained.model.nearest_positive(window.candidates.vectors[best])].tolist()
-    titles = {d: p.paper.title for d, p in ((p.doc_id, p) for p in _papers(db, [n for n in nearest if n]))}
+    stored = {p.doc_id: p for p in _papers(db, chosen + [n for n in nearest if n])}  # one read for both
+    titles = {n: stored[n].paper.title for n in nearest if n in stored}
+    shown = [(stored[doc_id], at, score, near)
+             for doc_id, at, score, near in zip(chosen, best.tolist(), scores.tolist(), nearest)
+             if doc_id in stored and not stored[doc_id].deleted]  # not deleted since the index was built
+    weighed = _weighed_terms(trained.model, [_paper_terms(window, features, int(window.rows[at]), paper)
+                                             for paper, at, _, _ in shown])
     items = []
-    for doc_id, row, score, near in zip(chosen, window.rows[best].tolist(), scores.tolist(), nearest):
-        paper = stored.get(doc_id)
-        if paper is None or paper.deleted:  # deleted since the index was built
-            continue
-        reasons = [explain.by_followed(name) for name in authors.get(doc_id, ())]
+    for (paper, at, score, near), terms in zip(shown, weighed):
+        reasons = [explain.by_followed(name) for name in authors.get(at, ())]
         if near in titles:
             reasons.append(explain.close_to(titles[near]))
-        found = explain.top_words(_weighed_terms(trained.model, features, row, keywords.text_of(paper.paper)))
+        found = explain.top_words(terms)
         if found:
             reasons.append(explain.in_words(found))
-        reasons += [explain.in_followed(c) for c in categories.get(doc_id, ())]
+        reasons += [explain.in_followed(c) for c in categories.get(at, ())]
         items.append(Recommendation(paper, float(score), tuple(reasons)))
     return items
 
 
-def _weighed_terms(model: ReaderModel, features: keywords.KeywordFeatures, row: int, text: str) -> dict[str, float]:
-    """Each term of the paper: its weight in the reader's keyword model times its weight in the paper."""
-    terms = keywords.terms_with_columns(text)
-    if not terms:
-        return {}
-    columns = np.array(list(terms.values()), dtype=np.int64)
-    in_paper = features.rows[row].toarray()[0, columns]
-    return dict(zip(terms, (model.term_weights(columns) * in_paper).tolist()))
+def _paper_terms(window: _Window, features: keywords.KeywordFeatures, row: int,
+                 paper: StoredPaper) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The paper's terms, their feature columns and their weights in the paper (kept with the window)."""
+    known = window.paper_terms.get(row)
+    if known is None:
+        terms = keywords.terms_with_columns(keywords.text_of(paper.paper))
+        columns = np.array(list(terms.values()), dtype=np.int64)
+        features_row = features.rows[row]  # sorted column indices: look the paper's terms up in them
+        at = np.clip(np.searchsorted(features_row.indices, columns), 0, max(features_row.nnz - 1, 0))
+        held = features_row.indices[at] == columns if features_row.nnz else np.zeros(len(columns), dtype=bool)
+        known = window.paper_terms[row] = (list(terms), columns, np.where(held, features_row.data[at], 0.0))
+    return known
+
+
+def _weighed_terms(model: ReaderModel, papers_terms: list[tuple[list[str], np.ndarray, np.ndarray]]) -> list[dict[str, float]]:
+    """For each paper, each term: its weight in the reader's keyword model times its weight in the
+    paper. The model is asked once for all the papers' columns (a sparse lookup each time)."""
+    if not papers_terms:
+        return []
+    weights = model.term_weights(np.concatenate([columns for _, columns, _ in papers_terms]))
+    weighed, start = [], 0
+    for names, columns, in_paper in papers_terms:
+        end = start + len(columns)
+        weighed.append(dict(zip(names, (weights[start:end] * in_paper).tolist())))
+        start = end
+    return weighed
 
 
 def _trending(db: Engine, window: tuple[date, date], follows: Followed, unwanted: Collection[int],
@@ -246,20 +280,15 @@ def _trending(db: Engine, window: tuple[date, date], follows: Followed, unwanted
     return [Recommendation(p, p.trending_score, reason) for p in found if p.doc_id not in unwanted][:limit]
 
 
-def _followed_in(db: Engine, window: tuple[date, date], follows: Followed) -> tuple[dict, dict]:
-    """doc id -> the followed authors (names as shown) and categories of the window's papers."""
+def _followed_in(window: _Window, follows: Followed) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """Position (in the window's rows) -> the followed authors (names as shown) and categories of that paper."""
     authors: dict[int, list[str]] = {}
     categories: dict[int, list[str]] = {}
-    listed = select(papers.c.doc_id).where(_in_window(window))
-    with db.connect() as conn:
-        if follows.authors:
-            for doc_id, key in conn.execute(select(paper_authors.c.doc_id, paper_authors.c.name_key).where(
-                    paper_authors.c.name_key.in_(list(follows.authors)), paper_authors.c.doc_id.in_(listed))):
-                authors.setdefault(doc_id, []).append(follows.authors[key])
-        if follows.categories:
-            for doc_id, category in conn.execute(select(paper_categories.c.doc_id, paper_categories.c.category).where(
-                    paper_categories.c.category.in_(list(follows.categories)), paper_categories.c.doc_id.in_(listed))):
-                categories.setdefault(doc_id, []).append(follows.categories[category])
+    for followed_by, grouped, shown in ((follows.authors, window.by_author, authors),
+                                        (follows.categories, window.by_category, categories)):
+        for key, name in followed_by.items():
+            for at in grouped.get(key, ()):
+                shown.setdefault(at, []).append(name)
     return authors, categories
 
 
