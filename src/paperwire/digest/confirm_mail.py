@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 from email.message import EmailMessage
 
-import css_inline
 from jinja2 import Environment
 
 from paperwire.config import ConfigError, Settings
 from paperwire.digest.links import CONFIRM_MAX_AGE_S, confirm_token, confirm_url
 from paperwire.digest.subscriptions import Subscription
+from paperwire.mail.inline import inlined
 from paperwire.mail.message import InvalidMessage, build_message
 from paperwire.mail.smtp import MailError, send
 from paperwire.web.api.common import site_url
@@ -34,8 +34,7 @@ def confirmation_mail(settings: Settings, templates: Environment, secret_key: st
         "site_url": site_url(settings, "/"),
     }
     text = templates.get_template("mail/subscribe_confirm.txt").render(context)
-    html = css_inline.inline(templates.get_template("mail/subscribe_confirm.html").render(context),
-                             load_remote_stylesheets=False)
+    html = inlined(templates.get_template("mail/subscribe_confirm.html").render(context))
     return build_message(settings, subscription.email, f"Confirm your {settings.site_name} digest", text, html)
 
 

@@ -14,12 +14,12 @@ import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
-import css_inline
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from paperwire.config import Settings
 from paperwire.digest.schedule import Period
 from paperwire.digest.sections import Section
+from paperwire.mail.inline import inlined
 from paperwire.paper import clean_text
 from paperwire.store import StoredPaper
 from paperwire.web.api.common import paper_url, site_url
@@ -51,11 +51,6 @@ def _environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-@functools.cache
-def _inliner() -> css_inline.CSSInliner:
-    return css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False)
-
-
 def subject(settings: Settings, period: Period, count: int) -> str:
     day = period.day
     if period.kind == "weekly":
@@ -77,7 +72,7 @@ def render_digest(settings: Settings, period: Period, sections: list[Section], u
         "site_url": site_url(settings, "/"),
     }
     env = _environment()
-    html = _inliner().inline(env.get_template("digest.html").render(context))
+    html = inlined(env.get_template("digest.html").render(context))
     return RenderedDigest(context["subject"], env.get_template("digest.txt").render(context), html)
 
 
