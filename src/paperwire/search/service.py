@@ -138,10 +138,6 @@ class SearchService:
         """The current generation's keyword index, for queries of its own (the arXiv API's)."""
         return self._indexes().keyword
 
-    def vector_index(self) -> VectorIndex:
-        """The current generation's paper vectors (the recommender reads its readers' papers there)."""
-        return self._indexes().vectors
-
     def vectors_and_keywords(self) -> tuple[VectorIndex, keywords.KeywordFeatures]:
         """The current generation's paper vectors and keyword features, rows alike (for the recommender)."""
         loaded = self._indexes()
