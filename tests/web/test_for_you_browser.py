@@ -9,7 +9,7 @@ import re
 import pytest
 from community_site import PASSWORD
 from live_server import free_port, serving
-from test_browser import CHROMIUM, browser  # noqa: F401 (the browser fixture)
+from test_browser import CHROMIUM, browser, screenshot  # noqa: F401 (the browser fixture)
 
 from auth.conftest import Site
 from paperwire.community import library
@@ -44,6 +44,7 @@ def test_the_feed_explains_itself_and_not_interested_removes_a_paper(browser, se
     page.goto("/for-you")
     first = page.locator("article.card").first
     assert first.locator(".reasons li").first.inner_text().startswith("close to ")
+    screenshot(page, "for-you")
     paper_id = first.get_attribute("id")
     first.get_by_role("button", name="Not interested").click()
     page.locator(f"#{paper_id}").wait_for(state="hidden")
