@@ -4,10 +4,11 @@ what a second pass finds to do, one worker per home, and SIGTERM stopping it cle
 from __future__ import annotations
 
 import os
-import selectors
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -81,19 +82,25 @@ def test_without_a_set_to_harvest_the_harvest_step_says_so(home):
     assert "harvest: skipped: set worker_oai_set (e.g. cs) to harvest (nothing changed)" in result.stdout
 
 
-def read_until(process: subprocess.Popen, text: str) -> str:
-    """The worker's output up to the first line holding ``text`` (at most WAIT_S)."""
-    seen, deadline = "", time.monotonic() + WAIT_S
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        while text not in seen and time.monotonic() < deadline:
-            if selector.select(timeout=1):
-                line = process.stdout.readline()
-                if not line:
-                    break
-                seen += line
-    assert text in seen, seen
-    return seen
+class Output:
+    """A process's output lines, read by a thread as they come: waiting on the pipe with
+    select() would miss lines that an earlier readline() had already taken into its buffer."""
+
+    def __init__(self, process: subprocess.Popen):
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen = ""
+        threading.Thread(target=lambda: [self.lines.put(line) for line in process.stdout], daemon=True).start()
+
+    def until(self, text: str) -> str:
+        """What the process printed so far, once a line holds ``text`` (waiting at most WAIT_S)."""
+        deadline = time.monotonic() + WAIT_S
+        while text not in self.seen and time.monotonic() < deadline:
+            try:
+                self.seen += self.lines.get(timeout=1)
+            except queue.Empty:
+                continue
+        assert text in self.seen, self.seen
+        return self.seen
 
 
 def test_a_second_worker_for_the_same_home_says_so_and_sigterm_stops_the_first(home):
@@ -101,16 +108,16 @@ def test_a_second_worker_for_the_same_home_says_so_and_sigterm_stops_the_first(h
     command = [str(PAPERWIRE), "worker", "--skip", "harvest", "--skip", "index"]
     first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        read_until(first, "sleeping until")
+        output = Output(first)
+        output.until("sleeping until")
 
         second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=WAIT_S)
         assert second.returncode == 3
         assert "another worker is running for" in second.stderr and "only one may run at a time" in second.stderr
 
         first.send_signal(signal.SIGTERM)
-        out, _ = first.communicate(timeout=WAIT_S)
-        assert first.returncode == 0
-        assert "stopped" in out
+        assert first.wait(timeout=WAIT_S) == 0
+        assert "stopped" in output.until("stopped")
     finally:
         if first.poll() is None:
             first.kill()
