@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
 import random
-import re
 import sys
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from benchmarks_doc import replace_section
 from web_home import copy_home
 
 from paperwire.accounts.timestamps import utc_now
@@ -39,7 +40,6 @@ from paperwire.store.reader_schema import digest_subscriptions, follows, saved_s
 from paperwire.store.schema import paper_authors, paper_categories, papers
 from sqlalchemy import func, insert, select
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SEARCH_WORDS = ("sparse autoencoder", "diffusion", "reinforcement learning", "graph neural", "quantum",
                 "language model", "contrastive", "federated", "transformer", "robot")
 
@@ -122,7 +122,7 @@ def main() -> int:
     rows = [("visitors: trending only (baseline)", visitors_s, visitors), ("members: all five sections", members_s, members)]
     context = (f"{paper_count:,} papers, digest day {now.date()}, {args.readers:,} readers of each kind, {args.jobs} composing "
                f"process(es), "
-               f"{os.cpu_count()} cores ({platform()}), load {load_before[0]:.1f} -> {load_after[0]:.1f}")
+               f"{os.cpu_count()} cores, Python {platform.python_version()}, load {load_before[0]:.1f} -> {load_after[0]:.1f}")
     lines = ["| readers | composed | nothing new | wall s | ms per reader | target |", "|---|---|---|---|---|---|"]
     for label, seconds, report in rows:
         composed = len(report.composed) + report.empty
@@ -135,22 +135,10 @@ def main() -> int:
     print(context)
     print(table)
     if args.write_docs:
-        write_docs(f"## Digests\n`python bench/digest.py --home HOME --readers {args.readers}`: composing every "
+        replace_section("Digests", f"## Digests\n`python bench/digest.py --home HOME --readers {args.readers}`: composing every "
                    f"due daily digest into the outbox with `compose_due`, as `paperwire digest send` does.\n"
                    f"{context}.\n\n{table}\n")
     return 0
-
-
-def platform() -> str:
-    return re.sub(r"\s+", " ", open("/proc/cpuinfo").read().split("model name")[1].split(":")[1].split("\n")[0]).strip() \
-        if Path("/proc/cpuinfo").exists() else sys.platform
-
-
-def write_docs(section: str) -> None:
-    text = DOCS.read_text(encoding="utf-8")
-    pattern = re.compile(r"^## Digests\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+from benchmarks_doc import replace_section
 from web_home import READER, Sample, add_members, copy_home, sample, votes_consistent
 from wrk_load import Figures, Load, Target, run_wrk
 
@@ -49,8 +50,6 @@ from paperwire.config import load_settings
 from paperwire.store import open_catalog
 from paperwire.web.auth.cookies import SESSION  # the bench server is served over http: no __Host- prefix
 
-REPO = Path(__file__).resolve().parents[1]
-DOCS = REPO / "docs" / "benchmarks.md"
 PAGES = Target(">= 300 req/s, p99 <= 150 ms", 300, 150)
 SEARCHES = Target(">= 150 req/s, p99 <= 250 ms", 150, 250)
 WIDE = Target("p99 <= 200 ms", None, 200)
@@ -225,13 +224,6 @@ def markdown(rows: list[tuple[Figures, list[float], tuple]], notes: list[str], c
     return "\n".join(lines)
 
 
-def write_docs(section: str) -> None:
-    text = DOCS.read_text("utf-8") if DOCS.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"^## Web\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(text, "utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, required=True, help="the home to benchmark (only read)")
@@ -295,7 +287,7 @@ def main() -> None:
     print()
     print(section)
     if args.write_docs:
-        write_docs(section)
+        replace_section("Web", section)
 
 
 if __name__ == "__main__":
