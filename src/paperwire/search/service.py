@@ -21,6 +21,7 @@ from paperwire.search.keyword import KeywordIndex
 from paperwire.search.query import ParsedQuery, SearchFilters, parse_query, with_filters, words
 from paperwire.search.query_encoder import OnnxQueryEncoder, query_model_dir
 from paperwire.search.snippets import highlight, snippet
+from paperwire.search.timings import timed
 from paperwire.search.vectors import VectorIndex
 from paperwire.store import Catalog, StoredPaper
 
@@ -149,6 +150,7 @@ class SearchService:
 
     # ---- search ------------------------------------------------------------------------
 
+    @timed("hybrid", known=MODES)
     def search(self, text: str, *, filters: SearchFilters | None = None, sort: str = "relevance",
                limit: int = 20, offset: int = 0, mode: str = "hybrid") -> SearchResults:
         indexes = self._indexes()
@@ -257,6 +259,7 @@ class SearchService:
 
     # ---- similar papers ----------------------------------------------------------------
 
+    @timed("similar")
     def similar(self, paper_id: str, limit: int = 10) -> list[Hit]:
         """Papers nearest in meaning to ``paper_id``, never the paper itself or another version of it."""
         indexes = self._indexes()
