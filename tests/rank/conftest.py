@@ -20,7 +20,6 @@ from paperwire.search import SearchService, build_indexes
 from paperwire.search.embedder import DOCUMENT_MAX_TOKENS, Embedder
 from paperwire.search.embedding_job import seed_vectors
 from paperwire.search.embedding_store import EmbeddingStore
-from paperwire.search.indexer import embedding_store_path
 from paperwire.store import Catalog, StoredPaper
 
 SAMPLE = files("paperwire") / "sample"
@@ -61,7 +60,7 @@ def world(db, settings, tmp_path) -> World:
     subset.write_text("".join(_chosen_lines()), "utf-8")
     import_files(catalog, [subset], progress=False)
     with as_file(SAMPLE / "arxiv-sample.vectors.npz") as bundle, \
-            EmbeddingStore(embedding_store_path(settings)) as store:
+            EmbeddingStore(db) as store:
         assert seed_vectors(catalog, store, bundle, DOCUMENT_MAX_TOKENS) == catalog.count()
     embedder = Embedder()  # never loads the model: every paper has its vector already
     build_indexes(settings, catalog, rebuild=True, progress=False, embedder=embedder)

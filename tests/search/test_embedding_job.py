@@ -10,7 +10,6 @@ from paperwire.cli import main
 from paperwire.search import build_indexes, embedding_job
 from paperwire.search.embedding_job import embed_catalog, embedding_plan
 from paperwire.search.embedding_store import EmbeddingStore
-from paperwire.search.indexer import embedding_store_path
 
 
 @pytest.fixture
@@ -39,7 +38,7 @@ def six_days_of_papers(catalog, new_paper):
 
 def test_a_backlog_is_embedded_newest_first_so_a_stopped_run_has_the_recent_papers(
         settings, six_days_of_papers, stopped_after_one_chunk):
-    with EmbeddingStore(embedding_store_path(settings)) as store:
+    with EmbeddingStore(six_days_of_papers.engine) as store:
         with pytest.raises(KeyboardInterrupt):
             embed_catalog(six_days_of_papers, store, stopped_after_one_chunk, progress=False)
         stored = {paper.paper.id for paper in six_days_of_papers.by_doc_ids(list(store.hashes(range(1, 7))))}
@@ -74,8 +73,7 @@ def test_stats_count_the_papers_with_vectors(settings, six_days_of_papers, stopp
         return result.output
 
     assert "with vectors: 0" in stats()
-    assert not embedding_store_path(settings).exists()  # counting created nothing
-    with EmbeddingStore(embedding_store_path(settings)) as store, pytest.raises(KeyboardInterrupt):
+    with EmbeddingStore(six_days_of_papers.engine) as store, pytest.raises(KeyboardInterrupt):
         embed_catalog(six_days_of_papers, store, stopped_after_one_chunk, progress=False)
     assert "papers: 6 " in stats() and "with vectors: 2" in stats()
     assert json.loads(stats("--json"))["papers_with_vectors"] == 2

@@ -6,7 +6,6 @@ from paperwire.config import load_settings
 from paperwire.search import build_indexes
 from paperwire.search.embedding_job import export_vectors, seed_vectors
 from paperwire.search.embedding_store import EmbeddingStore
-from paperwire.search.indexer import embedding_store_path
 from paperwire.store import open_catalog
 
 
@@ -16,14 +15,14 @@ def test_exported_vectors_seed_another_home_so_indexing_embeds_nothing(tmp_path,
     catalog.store(papers)
     build_indexes(settings, catalog, progress=False, embedder=fake_embedder)
     bundle = tmp_path / "vectors.npz"
-    with EmbeddingStore(embedding_store_path(settings)) as store:
+    with EmbeddingStore(catalog.engine) as store:
         assert export_vectors(catalog, store, bundle, fake_embedder.max_tokens) == 12
 
     other = load_settings(home=tmp_path / "other", environ={})
     other_catalog = open_catalog(other.catalog_url)
     edited = dataclasses.replace(papers[0], abstract="A different abstract altogether.")
     other_catalog.store([edited, *papers[1:]])
-    with EmbeddingStore(embedding_store_path(other)) as store:
+    with EmbeddingStore(other_catalog.engine) as store:
         assert seed_vectors(other_catalog, store, bundle, fake_embedder.max_tokens) == 11
 
     fake_embedder.embedded = 0

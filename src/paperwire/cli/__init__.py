@@ -209,12 +209,12 @@ def stats(app: AppContext, as_json: bool) -> None:
     Example:
       paperwire stats --json | jq .by_source
     """
-    from paperwire.search.embedding_store import stored_count
-    from paperwire.search.indexer import embedding_store_path
+    from paperwire.search.embedding_store import EmbeddingStore
 
-    figures = app.existing_catalog.stats()
+    catalog = app.existing_catalog
+    figures = catalog.stats()
     # Vectors are stored one a paper; the count shows how far `embed` or `index` has come.
-    figures["papers_with_vectors"] = min(stored_count(embedding_store_path(app.settings)), figures["papers"])
+    figures["papers_with_vectors"] = min(EmbeddingStore(catalog.engine).count(), figures["papers"])
     if as_json:
         click.echo(json.dumps(figures, default=str, indent=2))
         return

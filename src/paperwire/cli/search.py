@@ -47,11 +47,11 @@ def register(main: click.Group) -> None:
         """
         from paperwire.search.embedder import Embedder
         from paperwire.search.embedding_job import embed_catalog
-        from paperwire.search.embedding_store import EmbeddingStore
-        from paperwire.search.indexer import embedding_store_path
+        from paperwire.search.embedding_store import EmbeddingStore, adopt_legacy_file
 
         catalog = app.existing_catalog
-        with EmbeddingStore(embedding_store_path(app.settings)) as store:
+        with EmbeddingStore(catalog.engine) as store:
+            adopt_legacy_file(store, app.settings.index_dir, progress=not quiet)
             count = embed_catalog(catalog, store, Embedder(), progress=not quiet)
             click.echo(f"embedded {count} papers; {store.count()} stored vectors")
 

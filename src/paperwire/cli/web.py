@@ -92,10 +92,9 @@ def _seed_sample_vectors(settings, catalog) -> None:
     from paperwire.search.embedder import DOCUMENT_MAX_TOKENS
     from paperwire.search.embedding_job import seed_vectors
     from paperwire.search.embedding_store import EmbeddingStore
-    from paperwire.search.indexer import embedding_store_path
 
     bundle = files("paperwire") / "sample" / "arxiv-sample.vectors.npz"
     if not bundle.is_file():
         return
-    with as_file(bundle) as path, EmbeddingStore(embedding_store_path(settings)) as store:
+    with as_file(bundle) as path, EmbeddingStore(catalog.engine) as store:
         click.echo(f"{seed_vectors(catalog, store, path, DOCUMENT_MAX_TOKENS)} shipped sample vectors stored")

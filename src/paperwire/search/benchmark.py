@@ -39,7 +39,7 @@ def run_benchmark(*, size: int = 0, data: Path | None = None, work_dir: Path | N
                   progress: bool = True, from_home: Path | None = None) -> dict:
     from importlib.resources import files
 
-    from paperwire.search.indexer import build_indexes, embedding_store_path
+    from paperwire.search.indexer import build_indexes
     from paperwire.store import open_catalog
 
     work_dir = Path(work_dir or f"/tmp/paperwire-bench-{size or 'sample'}")
@@ -63,12 +63,10 @@ def run_benchmark(*, size: int = 0, data: Path | None = None, work_dir: Path | N
         _add_variations(catalog, size - real_count)
     figures["papers"] = catalog.count()
 
-    store_path = embedding_store_path(settings)
-    with EmbeddingStore(store_path) as store:
-        donor_store = Path(from_home) / "indexes" / "embeddings.sqlite3" if from_home else None
+    with EmbeddingStore(catalog.engine) as store:  # the from-home's stored vectors came with its catalog
         # Which vectors are real is decided once, when the store is filled; later runs reuse it.
         counted = work_dir / "real-vectors.json"
-        real = _fill_vectors(catalog, store, donor_store, progress)
+        real = _fill_vectors(catalog, store, progress)
         if counted.exists() and real == figures["papers"]:
             real = json.loads(counted.read_text())["real_vectors"]
         else:
@@ -146,10 +144,9 @@ def _add_variations(catalog, count: int) -> None:
                 conn.execute(insert(paper_authors), names)
 
 
-def _fill_vectors(catalog, store: EmbeddingStore, donor: Path | None, progress: bool) -> int:
+def _fill_vectors(catalog, store: EmbeddingStore, progress: bool) -> int:
     """Give every paper a stored vector: real where known (or embeddable), else a perturbed real one."""
     rng = np.random.default_rng(SEED)
-    donor_store = EmbeddingStore(donor) if donor and donor.exists() else None
     missing = []
     real_count = 0
     for batch in catalog.changed_since(0, batch_size=20_000):
@@ -159,12 +156,6 @@ def _fill_vectors(catalog, store: EmbeddingStore, donor: Path | None, progress: 
         have = store.hashes(list(digests))
         todo = [p for p in live if have.get(p.doc_id) != digests[p.doc_id]]
         known = {d for d in digests if have.get(d) == digests[d]}
-        if donor_store is not None and todo:
-            found = donor_store.get([p.doc_id for p in todo])
-            rows = [(d, h, v) for d, (h, v) in found.items() if h == digests.get(d)]
-            store.put(rows)
-            known |= {d for d, _, _ in rows}
-            todo = [p for p in todo if p.doc_id not in known]
         real_count += sum(1 for p in live if p.doc_id in known and p.paper.source != "bench")
         missing += todo
     if real_count < REAL_VECTOR_MINIMUM:

@@ -22,10 +22,10 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from paperwire.paper import Paper, clean_text
+from paperwire.store.schema import EMBEDDING_DIMENSIONS as DIMENSIONS  # the catalog stores vectors this wide
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-DIMENSIONS = 384
 DOCUMENT_MAX_TOKENS = 128
 QUERY_MAX_TOKENS = 128
 # Recent query vectors kept per Embedder: paging, re-sorting and refining a search re-ask them.

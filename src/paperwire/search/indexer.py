@@ -24,7 +24,7 @@ from paperwire.config import Settings
 from paperwire.rank import keywords
 from paperwire.search.embedder import DIMENSIONS, Embedder
 from paperwire.search.embedding_job import embed_catalog, vectors_for
-from paperwire.search.embedding_store import FILE_NAME as EMBEDDINGS_FILE, EmbeddingStore
+from paperwire.search.embedding_store import EmbeddingStore, adopt_legacy_file
 from paperwire.search.facets import FacetRows
 from paperwire.search.generations import IndexState, fsync_dir, read_state, remove_unused, write_state
 from paperwire.search.keyword import KeywordIndex
@@ -54,17 +54,14 @@ class IndexBusy(RuntimeError):
     """Another `paperwire index` is running on these indexes."""
 
 
-def embedding_store_path(settings: Settings) -> Path:
-    return settings.index_dir / EMBEDDINGS_FILE
-
-
 def build_indexes(settings: Settings, catalog: Catalog, *, rebuild: bool = False, progress: bool = True,
-                  embedder: Embedder | None = None, embedding_store: Path | None = None) -> IndexReport:
+                  embedder: Embedder | None = None) -> IndexReport:
     """Bring the indexes up to the catalog's current revision (from scratch if ``rebuild``)."""
     index_dir = settings.index_dir
     index_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    with _exclusive(index_dir), EmbeddingStore(embedding_store or embedding_store_path(settings)) as store:
+    with _exclusive(index_dir), EmbeddingStore(catalog.engine) as store:
+        adopt_legacy_file(store, index_dir, progress=progress)
         current = read_state(index_dir)
         # Leftovers of a killed run go; whatever the checkpoint points to keeps being served.
         remove_unused(index_dir, current)

@@ -15,13 +15,18 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
 )
 
+from paperwire.store.vector_column import HalfVector
+
 metadata = MetaData()
+# The width of the embedding model's vectors (all-MiniLM-L6-v2), which the stored ones have.
+EMBEDDING_DIMENSIONS = 384
 
 papers = Table(
     "papers",
@@ -115,4 +120,15 @@ harvest_state = Table(
     Column("last_datestamp", Date),
     Column("pages", Integer, nullable=False, default=0),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Each paper's embedding, kept with the catalog so that every node and worker of a deployment
+# uses the one made for it (embedding is the slow step): keyed by the hash of the text embedded,
+# a vector outlives the indexes built from it and is remade only when that text changes.
+paper_vectors = Table(
+    "paper_vectors",
+    metadata,
+    Column("doc_id", Integer, ForeignKey("papers.doc_id", ondelete="CASCADE"), primary_key=True),
+    Column("text_hash", LargeBinary, nullable=False),
+    Column("vector", HalfVector(EMBEDDING_DIMENSIONS), nullable=False),
 )
