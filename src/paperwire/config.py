@@ -85,6 +85,10 @@ class Settings:
     worker_oai_set: str = ""  # OAI-PMH set it harvests, e.g. "cs"; empty: it harvests nothing
     worker_harvest_every_hours: float = 6.0  # harvest, index and rescore trending this often
     worker_digest_every_minutes: float = 15.0  # compose and deliver the digests due this often
+    # On PostgreSQL (the shared job queue): jobs one worker runs at once, and how long a worker
+    # may go without a heartbeat before its job is handed to another (a period cron can keep)
+    worker_concurrency: int = 2
+    worker_stalled_after_s: float = 60.0
     # Prometheus metrics at /metrics: admins, and these client addresses or networks without signing in
     metrics_allowed_addresses: str = "127.0.0.1, ::1"  # comma-separated, e.g. "127.0.0.1, 10.0.0.0/8"; "" for admins only
 
