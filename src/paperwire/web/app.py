@@ -40,6 +40,7 @@ from paperwire.web.digest.setup import install_digest
 from paperwire.web.reader.setup import install_reader
 from paperwire.web.http.content_encoding import NegotiatedGZipMiddleware
 from paperwire.web.http.head_requests import HeadAsGetMiddleware
+from paperwire.web.http.metrics import RequestMetricsMiddleware, install_metrics
 from paperwire.web.http.overload import BUSY_MESSAGE, OVERLOAD_ERRORS, RETRY_AFTER, is_overload
 from paperwire.web.http.security_headers import SecurityHeadersMiddleware
 from paperwire.web.http.templating import STATIC_DIR, make_environment, page_response, render_page
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(NegotiatedGZipMiddleware, minimum_size=1000, compresslevel=5)
     app.add_middleware(LastResortErrors)
+    app.add_middleware(RequestMetricsMiddleware)  # inside CanonicalHost, which routes a copy of the scope
     app.add_middleware(CanonicalHostMiddleware, base_url=settings.base_url)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
@@ -110,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_reader(app)  # first: its /api/v1/me/library/import before the community's /me/library/{id:path}
     install_community(app)  # before api_v1: its /api/v1/papers/{id}/comments before /papers/{id:path}
     install_digest(app)
+    install_metrics(app)
     for router in API_ROUTERS:
         app.include_router(router)
     install_auth(app, error_page=_error_page, wants_page=_wants_page)
