@@ -14,9 +14,11 @@ def run_server(home, host: str, port: int, workers: int, log_level: str) -> None
     import uvicorn
 
     from paperwire.web.http.limits import HeadLimitedHttpToolsProtocol
+    from paperwire.web.metrics_processes import share_between_workers
 
     # Each worker process builds its own app from the home named in the environment.
     os.environ["PAPERWIRE_HOME"] = str(home)
+    share_between_workers(home)  # /metrics: the node's totals, whichever worker answers
     uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level=log_level,
                 proxy_headers=True, server_header=False, http=HeadLimitedHttpToolsProtocol)
 
