@@ -22,7 +22,7 @@ import numpy as np
 
 from paperwire.config import Settings
 from paperwire.rank import keywords
-from paperwire.search.embedder import DIMENSIONS, Embedder
+from paperwire.search.embedder import DIMENSIONS, Embedder, document_text, text_hash
 from paperwire.search.embedding_job import embed_catalog, vectors_for
 from paperwire.search.embedding_store import EmbeddingStore, adopt_legacy_file
 from paperwire.search.facets import FacetRows
@@ -55,8 +55,12 @@ class IndexBusy(RuntimeError):
 
 
 def build_indexes(settings: Settings, catalog: Catalog, *, rebuild: bool = False, progress: bool = True,
-                  embedder: Embedder | None = None) -> IndexReport:
-    """Bring the indexes up to the catalog's current revision (from scratch if ``rebuild``)."""
+                  embedder: Embedder | None = None, embed: bool = True) -> IndexReport:
+    """Bring the indexes up to the catalog's current revision (from scratch if ``rebuild``).
+
+    Without ``embed`` (a node following a catalog that workers embed for), nothing is embedded:
+    the indexes go up to the last revision before the first changed paper still waiting for
+    its vector, and the next run goes on from there."""
     index_dir = settings.index_dir
     index_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -71,10 +75,15 @@ def build_indexes(settings: Settings, catalog: Catalog, *, rebuild: bool = False
         keyword_dir = state.keyword_dir if state else f"keyword-{generation:06d}"
         target_revision = catalog.max_revision()
         since = state.revision if state else 0
-        keyword = KeywordIndex(index_dir / keyword_dir)
-        if embedder is None:  # the real model: export its query encoder now, not on a reader's first search
+        if embed and embedder is None:  # the real model: export its query encoder now, not on a reader's first search
             ensure_export(query_model_dir(settings))
         embedder = embedder or Embedder()
+        if not embed:
+            target_revision = _embedded_through(catalog, store, since, target_revision, embedder.max_tokens)
+            if target_revision <= since:  # nothing that can be indexed yet
+                return IndexReport(papers=current.papers if current else 0, changed=0, removed=0, embedded=0,
+                                   revision=since, rebuilt=False, seconds=time.monotonic() - started)
+        keyword = KeywordIndex(index_dir / keyword_dir)
 
         changed_ids: list[int] = []
         new_ids: list[int] = []
@@ -83,12 +92,12 @@ def build_indexes(settings: Settings, catalog: Catalog, *, rebuild: bool = False
         new_counts = []  # keyword features' term counts of the new rows
         # The slow part first, newest papers first and its length said up front; the pass
         # below then finds the vectors stored (it embeds only what changed meanwhile).
-        embedded = embed_catalog(catalog, store, embedder, since=since, progress=progress)
+        embedded = embed_catalog(catalog, store, embedder, since=since, progress=progress) if embed else 0
         from tqdm import tqdm
 
-        pending = _count_changed(catalog, since)
+        pending = _count_changed(catalog, since, target_revision)
         with tqdm(total=pending, unit="paper", desc="indexing", disable=not progress, smoothing=0.05) as bar:
-            for batch in catalog.changed_since(since):
+            for batch in catalog.changed_since(since, until=target_revision):
                 keyword.apply(batch)
                 changed_ids += [p.doc_id for p in batch]
                 live = [p for p in batch if not p.deleted]
@@ -121,13 +130,26 @@ def build_indexes(settings: Settings, catalog: Catalog, *, rebuild: bool = False
                        seconds=time.monotonic() - started)
 
 
-def _count_changed(catalog: Catalog, since: int) -> int:
+def _count_changed(catalog: Catalog, since: int, until: int) -> int:
     from sqlalchemy import func, select
 
     from paperwire.store.schema import papers
 
     with catalog.engine.connect() as conn:
-        return conn.execute(select(func.count()).where(papers.c.revision > since)).scalar() or 0
+        return conn.execute(select(func.count()).where(papers.c.revision > since,
+                                                       papers.c.revision <= until)).scalar() or 0
+
+
+def _embedded_through(catalog: Catalog, store: EmbeddingStore, since: int, until: int, max_tokens: int) -> int:
+    """The last revision up to ``until`` such that every paper changed in (since, it] has the
+    vector of its current text stored."""
+    waiting = until + 1
+    for batch in catalog.changed_since(since, until=until):
+        live = [p for p in batch if not p.deleted]
+        stored = store.hashes([p.doc_id for p in live])
+        waiting = min([waiting] + [p.revision for p in live
+                                   if stored.get(p.doc_id) != text_hash(document_text(p.paper), max_tokens)])
+    return waiting - 1
 
 
 def _write_generation(index_dir: Path, generation: int, previous_dir: Path | None, changed_ids: np.ndarray,

@@ -242,14 +242,16 @@ class Catalog:
         rows = {row.doc_id: row_to_stored(row) for row in fetched}
         return [rows[d] for d in doc_ids if d in rows]
 
-    def changed_since(self, revision: int, batch_size: int = 2000) -> Iterator[list[StoredPaper]]:
-        """Batches of papers whose revision is above ``revision``, deleted ones included."""
+    def changed_since(self, revision: int, batch_size: int = 2000,
+                      until: int | None = None) -> Iterator[list[StoredPaper]]:
+        """Batches of papers whose revision is above ``revision`` (and at most ``until``), deleted ones included."""
         last_doc = 0
+        upto = [] if until is None else [papers.c.revision <= until]
         while True:
             with self.engine.connect() as conn:
                 rows = conn.execute(
                     select(papers)
-                    .where(papers.c.revision > revision, papers.c.doc_id > last_doc)
+                    .where(papers.c.revision > revision, papers.c.doc_id > last_doc, *upto)
                     .order_by(papers.c.doc_id)
                     .limit(batch_size)
                 ).all()

@@ -21,6 +21,7 @@ from threadpoolctl import threadpool_limits
 
 from paperwire.config import Settings, load_settings
 from paperwire.search import IndexMissing, SearchService
+from paperwire.search.follower import CatalogFollower, follows_catalog
 from paperwire.store import open_catalog
 from paperwire.web.api import arxiv as arxiv_api
 from paperwire.web.api import docs as api_docs
@@ -83,7 +84,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # (a thread a core, spinning while idle) concurrent exact vector searches took turns
         # with each other's spinning threads: 59 -> 132 searches/s (docs/benchmarks.md).
         threadpool_limits(limits=1, user_api="blas")
+        follower = CatalogFollower(settings, catalog) if follows_catalog(settings, catalog) else None
+        if follower:
+            follower.start()
         yield
+        if follower:
+            follower.stop()
         catalog.engine.dispose()
 
     app = FastAPI(title=settings.site_name, lifespan=lifespan, docs_url=None, redoc_url=None,
