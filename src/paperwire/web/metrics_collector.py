@@ -79,7 +79,7 @@ class CatalogCollector:
         except OSError:  # replaced by `paperwire index` between the two reads: the next scrape sees the new one
             return []
         lag = GaugeMetricFamily("paperwire_index_lag_revisions",
-                                "Catalog revisions this node's search index has not reached yet")
+                                "Catalog revisions (batches of changed papers) this node's search index has not reached yet")
         lag.add_metric([], max(0, self.catalog.max_revision() - state.revision))
         age = GaugeMetricFamily("paperwire_index_age_seconds",
                                 "Seconds since this node's last completed index run wrote its checkpoint")
