@@ -238,9 +238,9 @@ def stats(app: AppContext, as_json: bool) -> None:
 
 def _register_area_commands() -> None:
     # Each area of paperwire keeps its commands beside its own code.
-    from paperwire.cli import community, digest, harvest, search, users, web, worker
+    from paperwire.cli import community, db, digest, harvest, search, users, web, worker
 
-    for area in (harvest, search, web, users, community, digest, worker):
+    for area in (harvest, search, web, users, community, digest, worker, db):
         area.register(main)
 
 
