@@ -85,6 +85,9 @@ class Settings:
     worker_oai_set: str = ""  # OAI-PMH set it harvests, e.g. "cs"; empty: it harvests nothing
     worker_harvest_every_hours: float = 6.0  # harvest, index and rescore trending this often
     worker_digest_every_minutes: float = 15.0  # compose and deliver the digests due this often
+    # Where searches run: "local" (each node's own keyword and vector indexes, under home) or
+    # "postgres" (inside the PostgreSQL catalog: full-text search and pgvector; no index on the node)
+    search_backend: str = "local"
     # On PostgreSQL, each web node brings its own search indexes up to the catalog this often,
     # with the vectors the workers stored (never embedding itself); 0: only `paperwire index` does
     index_follow_seconds: float = 30.0
