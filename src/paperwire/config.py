@@ -17,6 +17,7 @@ from pathlib import Path
 
 CONFIG_FILE = "paperwire.toml"
 ENV_PREFIX = "PAPERWIRE_"
+SEARCH_BACKENDS = ("local", "postgres")
 
 
 class ConfigError(ValueError):
@@ -135,7 +136,20 @@ def load_settings(home: str | Path | None = None, environ: dict[str, str] | None
         env_value = environ.get(ENV_PREFIX + name.upper())
         if env_value is not None:
             values[name] = env_value
-    return Settings(home=home_path, **{name: _coerce(name, fields[name].type, v) for name, v in values.items()})
+    settings = Settings(home=home_path, **{name: _coerce(name, fields[name].type, v) for name, v in values.items()})
+    check_search_backend(settings)
+    return settings
+
+
+def check_search_backend(settings: Settings) -> str:
+    """The search backend ``settings`` name, or ConfigError saying why it cannot be used."""
+    backend = settings.search_backend
+    if backend not in SEARCH_BACKENDS:
+        raise ConfigError(f"setting search_backend: expected one of {', '.join(SEARCH_BACKENDS)}, got {backend!r}")
+    if backend == "postgres" and not settings.catalog_url.startswith("postgresql"):
+        raise ConfigError('setting search_backend = "postgres" needs a PostgreSQL catalog: set database_url to '
+                          'postgresql://... (or leave search_backend "local" with SQLite)')
+    return backend
 
 
 def _coerce(name: str, type_name: object, value: object) -> object:
