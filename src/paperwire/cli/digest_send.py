@@ -50,14 +50,14 @@ def run_digests(app: AppContext, *, period: str | None = None, username: str | N
     from paperwire.digest.compose import UnknownReader, compose_due
     from paperwire.digest.deliver import deliver_due
     from paperwire.mail.smtp import mail_enabled
-    from paperwire.search.service import SearchService
+    from paperwire.search.backends import open_search
 
     settings, catalog = app.settings, app.existing_catalog
     if not dry_run and not mail_enabled(settings):
         click.echo("no mail can be sent: set smtp_host (and smtp_port, smtp_security) in paperwire.toml", err=True)
         return 2
     try:
-        composed = compose_due(catalog.engine, settings, SearchService(settings, catalog), now=utc_now(),
+        composed = compose_due(catalog.engine, settings, open_search(settings, catalog), now=utc_now(),
                                period=period, user=username, dry_run=dry_run, jobs=jobs or settings.compose_jobs)
     except UnknownReader as error:
         click.echo(f"error: {error}", err=True)

@@ -23,15 +23,20 @@ def register(main: click.Group) -> None:
         interrupted run is completed by the next one. Embedding new papers is the slow
         step (resumable: vectors are stored as they are made).
 
+        With search_backend = "postgres" it embeds the papers that have no vector yet and
+        creates the database's full-text and HNSW indexes where missing (--rebuild: anew);
+        the server keeps them up to date, so no file is written but the query model.
+
         \b
         Examples:
           paperwire index
           paperwire index --rebuild
         """
-        from paperwire.search import IndexBusy, build_indexes
+        from paperwire.search import IndexBusy
+        from paperwire.search.backends import index_search
 
         try:
-            report = build_indexes(app.settings, app.existing_catalog, rebuild=rebuild, progress=not quiet)
+            report = index_search(app.settings, app.existing_catalog, rebuild=rebuild, progress=not quiet)
         except IndexBusy as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(report.summary())
@@ -83,13 +88,13 @@ def register(main: click.Group) -> None:
           paperwire search 'matryoshka cat:cs.CL since:2026-01-01 -"sparse autoencoder"' --json
           paperwire search 'author:"Kaiming He"' --sort newest
         """
-        from paperwire.search import IndexMissing, SearchFilters, SearchService
+        from paperwire.search import IndexMissing, SearchFilters, open_search
 
         filters = SearchFilters(categories=categories, primary_only=primary,
                                 since=since.date() if since else None, until=until.date() if until else None,
                                 authors=authors, has_code=has_code)
         _check_page(limit, offset)
-        service = SearchService(app.settings, app.existing_catalog)
+        service = open_search(app.settings, app.existing_catalog)
         try:
             results = service.search(" ".join(query), filters=filters, sort=sort, limit=limit, offset=offset,
                                      mode=mode)
@@ -121,13 +126,13 @@ def register(main: click.Group) -> None:
         Example:
           paperwire similar 2601.01234 -k 10
         """
-        from paperwire.search import IndexMissing, SearchService
+        from paperwire.search import IndexMissing, open_search
 
         _check_page(limit)
         if app.existing_catalog.get(paper_id) is None:
             raise click.ClickException(f"no paper {paper_id!r} in the catalog; check the id or import it first")
         try:
-            hits = SearchService(app.settings, app.catalog).similar(paper_id, limit=limit)
+            hits = open_search(app.settings, app.catalog).similar(paper_id, limit=limit)
         except IndexMissing as exc:
             raise click.ClickException(str(exc)) from None
         if as_json:

@@ -132,7 +132,7 @@ def _compose_in_processes(db: Engine, settings: Settings, due: list[tuple[Subscr
 
 def _compose_share(url: str, settings: Settings, due: list[tuple[Subscription, Period]], now: datetime,
                    dry_run: bool) -> ComposeReport:
-    from paperwire.search.service import SearchService
+    from paperwire.search.backends import open_search
     from paperwire.store import open_catalog
 
     catalog = open_catalog(url)
@@ -141,7 +141,7 @@ def _compose_share(url: str, settings: Settings, due: list[tuple[Subscription, P
     # readers on 2 cores: 443 s with them, 108 s without).
     try:
         with threadpool_limits(limits=1, user_api="blas"):
-            return _compose_all(catalog.engine, settings, SearchService(settings, catalog), due, now, dry_run)
+            return _compose_all(catalog.engine, settings, open_search(settings, catalog), due, now, dry_run)
     finally:
         catalog.engine.dispose()
 

@@ -177,23 +177,32 @@ class SearchService:
         return SearchResults(hits=self._hits(page, query), total=total, query=query, word_matches=word_matches,
                              closest_by_meaning=closest_by_meaning)
 
-    def rank(self, indexes: _Loaded, query: ParsedQuery, depth: int, mode: str) -> tuple[list[tuple[int, float]], int]:
+    def rank(self, indexes, query: ParsedQuery, depth: int, mode: str) -> tuple[list[tuple[int, float]], int]:
         """(doc_id, score) best first, and how many papers match, for one retrieval mode."""
         if mode == "keyword":
-            return indexes.keyword.search(query, query.filters, depth)
+            return self._keyword_hits(indexes, query, depth)
         keyword_job = None
         if mode == "hybrid":
-            # BM25 runs on the other core while the model embeds the query (tantivy releases the GIL).
-            keyword_job = self._keyword_pool.submit(indexes.keyword.search, query, query.filters, depth)
-        mask = self._row_mask(indexes, query.filters)
-        vector = self.embedder.embed_query(query.text)
-        semantic_hits = indexes.vectors.search(vector, depth, mask)
+            # Words are looked up on the other core while the model embeds the query (tantivy and
+            # the database driver release the GIL).
+            keyword_job = self._keyword_pool.submit(self._keyword_hits, indexes, query, depth)
+        semantic_hits, allowed = self._semantic_hits(indexes, query, depth)
         if keyword_job is None:
-            allowed = len(indexes.vectors) if mask is None else int(mask.sum())
             return semantic_hits, min(allowed, len(semantic_hits))
         keyword_hits, total = keyword_job.result()
         # Dense pseudo-relevance feedback did not pay on SciFact train (docs/benchmarks.md): one pass.
         return convex(keyword_hits, semantic_hits)[:depth], total
+
+    def _keyword_hits(self, indexes: _Loaded, query: ParsedQuery, depth: int) -> tuple[list[tuple[int, float]], int]:
+        """(doc_id, BM25) best first, and how many papers hold any of the words."""
+        return indexes.keyword.search(query, query.filters, depth)
+
+    def _semantic_hits(self, indexes: _Loaded, query: ParsedQuery, depth: int) -> tuple[list[tuple[int, float]], int]:
+        """(doc_id, cosine) best first among the papers passing the filters, and how many pass them."""
+        mask = self._row_mask(indexes, query.filters)
+        vector = self.embedder.embed_query(query.text)
+        allowed = len(indexes.vectors) if mask is None else int(mask.sum())
+        return indexes.vectors.search(vector, depth, mask), allowed
 
     def _row_mask(self, indexes: _Loaded, filters: SearchFilters) -> np.ndarray | None:
         mask = indexes.facets.mask(filters)
@@ -218,19 +227,22 @@ class SearchService:
         ranked = [(int(indexes.vectors.doc_ids[r]), 0.0) for r in page]
         return SearchResults(hits=self._hits(ranked, query), total=len(rows), query=query)
 
-    def _sorted_by(self, indexes: _Loaded, ranked: list[tuple[int, float]], sort: str) -> list[tuple[int, float]]:
-        rows = indexes.vectors.rows_of(np.array([d for d, _ in ranked], dtype=np.int64))
-        known = {int(indexes.vectors.doc_ids[r]): r for r in rows}
-        facets = indexes.facets
+    def _sorted_by(self, indexes, ranked: list[tuple[int, float]], sort: str) -> list[tuple[int, float]]:
+        facts = self._sort_facts(indexes, [d for d, _ in ranked])
 
         def key(item: tuple[int, float]):
-            row = known.get(item[0])
-            day = int(facets.days[row]) if row is not None else -1
+            day, upvotes = facts.get(item[0], (-1, 0))
             if sort == "upvotes":
-                return (-(int(facets.upvotes[row]) if row is not None else 0), -day, -item[1])
+                return (-upvotes, -day, -item[1])
             return (-day, -item[1])
 
         return sorted(ranked, key=key)
+
+    def _sort_facts(self, indexes: _Loaded, doc_ids: list[int]) -> dict[int, tuple[int, int]]:
+        """doc_id -> (day number, upvotes) of the papers sorts order by."""
+        rows = indexes.vectors.rows_of(np.array(doc_ids, dtype=np.int64))
+        facets = indexes.facets
+        return {int(indexes.vectors.doc_ids[r]): (int(facets.days[r]), int(facets.upvotes[r])) for r in rows}
 
     def _without_excluded(self, ranked: list[tuple[int, float]], query: ParsedQuery) -> list[tuple[int, float]]:
         # Semantic hits know nothing of words: drop those whose text has an excluded word or phrase.
@@ -267,17 +279,22 @@ class SearchService:
         if stored is None:
             return []
         limit = max(1, min(_as_int(limit, 10), MAX_LIMIT))
-        rows = indexes.vectors.rows_of(np.array([stored.doc_id], dtype=np.int64))
-        if len(rows):
-            vector = indexes.vectors.vectors(rows)[0]
-        else:  # newer than the index: embed it now
+        vector = self._paper_vector(indexes, stored.doc_id)
+        if vector is None:  # newer than the index: embed it now
             vector = self.embedder.embed([document_text(stored.paper)])[0]
         own_title = title_key(stored.paper.title)
-        ranked = indexes.vectors.search(vector, limit + 10)
+        ranked = self._nearest(indexes, vector, limit + 10)
         candidates = [(d, s) for d, s in ranked if d != stored.doc_id]
         hits = [h for h in self._hits(candidates, ParsedQuery())
                 if h.paper.paper.id != stored.paper.id and title_key(h.paper.paper.title) != own_title]
         return hits[:limit]
+
+    def _paper_vector(self, indexes: _Loaded, doc_id: int) -> np.ndarray | None:
+        rows = indexes.vectors.rows_of(np.array([doc_id], dtype=np.int64))
+        return indexes.vectors.vectors(rows)[0] if len(rows) else None
+
+    def _nearest(self, indexes: _Loaded, vector: np.ndarray, count: int) -> list[tuple[int, float]]:
+        return indexes.vectors.search(vector, count)
 
 
 def _as_int(value, default: int) -> int:

@@ -20,7 +20,7 @@ from starlette.types import Receive, Scope, Send
 from threadpoolctl import threadpool_limits
 
 from paperwire.config import Settings, load_settings
-from paperwire.search import IndexMissing, SearchService
+from paperwire.search import IndexMissing, open_search
 from paperwire.search.follower import CatalogFollower, follows_catalog
 from paperwire.store import open_catalog
 from paperwire.web.api import arxiv as arxiv_api
@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   openapi_url="/openapi.json", dependencies=GLOBAL_DEPENDENCIES)  # who asks; CSRF
     app.state.settings = settings
     app.state.catalog = catalog
-    app.state.search = SearchService(settings, catalog)
+    app.state.search = open_search(settings, catalog)
     app.state.templates = make_environment(settings)
     app.state.page_cache = TTLCache(max_entries=PAGE_CACHE_ENTRIES, max_age_s=PAGE_CACHE_AGE_S,
                                     max_stale_s=PAGE_STALE_S, max_bytes=PAGE_CACHE_BYTES)

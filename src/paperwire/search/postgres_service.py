@@ -1,0 +1,140 @@
+"""Search inside PostgreSQL (`search_backend = "postgres"`): no index on the node at all.
+
+The same answers as search.service.SearchService, from the catalog database: words by
+PostgreSQL full-text search over ``papers.search_text`` (GIN), meaning by pgvector's HNSW
+index over ``paper_vectors``, fused as the local backend fuses (search.fuse). Filters are
+conditions of the same queries, and HNSW's iterative scan keeps walking the graph until
+``depth`` papers pass them (or ``MAX_SCAN_TUPLES`` were looked at), so a narrow filter still
+gets its k papers. The query is embedded here, on the node, as the local backend does.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from sqlalchemy import text
+
+from paperwire.config import Settings
+from paperwire.search.embedder import Embedder
+from paperwire.search.postgres_indexes import missing_indexes
+from paperwire.search.postgres_sql import DAY, Bound, plain_words
+from paperwire.search.word_rarity import WordRarity
+from paperwire.search.query import ParsedQuery, SearchFilters
+from paperwire.search.service import IndexMissing, SearchResults, SearchService
+from paperwire.store import Catalog
+
+# Full-text ranking reads each candidate's row (about 10 µs a paper at 88k), so at most this many
+# papers of each kind are ranked (and counted: an exact count of a common word's papers reads them all).
+RANKED_MATCHES = 400
+ALL_WORDS_BOOST = 1.0  # added to the rank of a paper holding every word (ts_rank is about 0.1 to 1)
+# ts_rank normalisation 1: divided by 1 + log(length), so long abstracts do not win by length alone.
+RANK_NORMALISATION = 1
+# HNSW: candidates kept while walking the graph, and how many papers an iterative scan may visit
+# before it gives up looking for papers passing the filters.
+EF_SEARCH = 200
+MAX_SCAN_TUPLES = 40_000
+
+
+class PostgresSearchService(SearchService):
+    def __init__(self, settings: Settings, catalog: Catalog, embedder: Embedder | None = None):
+        super().__init__(settings, catalog, embedder)
+        self._ready = False
+        self._ready_lock = threading.Lock()
+        self._word_rarity = WordRarity()
+
+    def _indexes(self) -> Catalog:
+        if not self._ready:
+            with self._ready_lock:
+                missing = missing_indexes(self.catalog.engine)
+                if missing:
+                    raise IndexMissing(f"the database has no search index {', '.join(missing)}: "
+                                       "run `paperwire index` to create it")
+                self._ready = True
+        return self.catalog
+
+    def keyword_index(self):
+        raise IndexMissing("the arXiv query API needs the local keyword index: "
+                           "search_backend = \"postgres\" does not answer it yet")
+
+    def vectors_and_keywords(self):
+        raise IndexMissing("For you needs the local indexes: search_backend = \"postgres\" does not answer it yet")
+
+    # ---- words -------------------------------------------------------------------------
+
+    def _keyword_hits(self, catalog: Catalog, query: ParsedQuery, depth: int) -> tuple[list[tuple[int, float]], int]:
+        """(doc_id, ts_rank) best first, and how many papers were ranked (a lower bound of how many match)."""
+        sql = Bound()
+        matching = sql.any_words(query)
+        if matching is None:
+            return [], 0
+        where = sql.filters(query.filters)
+        with catalog.engine.begin() as conn:
+            # Candidates, RANKED_MATCHES of each kind: papers holding every word; papers holding the
+            # query's rarer words (those BM25 would weigh: a common word alone adds little); any.
+            rare = self._word_rarity.rare(conn, plain_words(query))
+            conditions = dict.fromkeys(c for c in (sql.all_words(query), sql.any_words(query, only=rare), matching) if c)
+            tiers = " UNION ".join(f"(SELECT p.doc_id, p.search_text FROM papers p WHERE p.search_text @@ {condition} "
+                                   f"AND {where} LIMIT {RANKED_MATCHES})" for condition in conditions)
+            every = sql.all_words(query)
+            boost = f" + {ALL_WORDS_BOOST} * (search_text @@ {every})::int" if every else ""
+            ranked = f"""
+                WITH candidates AS MATERIALIZED ({tiers})
+                SELECT doc_id, ts_rank(search_text, {matching}, {RANK_NORMALISATION}){boost} AS score,
+                       count(*) OVER () AS ranked
+                FROM candidates ORDER BY score DESC, doc_id LIMIT {sql.value(depth)}"""
+            # Row by row the wide papers rows cost more than the planner thinks: the GIN index, always.
+            conn.execute(text("SET LOCAL enable_seqscan = off"))
+            rows = conn.execute(text(ranked), sql.params).all()
+        return [(int(d), float(s)) for d, s, _ in rows], rows[0][2] if rows else 0
+
+    # ---- meaning -----------------------------------------------------------------------
+
+    def _semantic_hits(self, catalog: Catalog, query: ParsedQuery, depth: int) -> tuple[list[tuple[int, float]], int]:
+        vector = self.embedder.embed_query(query.text)
+        sql = Bound()
+        hits = self._nearest_where(catalog, vector, depth, sql.filters(query.filters), sql)
+        return hits, len(hits)
+
+    def _nearest(self, catalog: Catalog, vector: np.ndarray, count: int) -> list[tuple[int, float]]:
+        sql = Bound()
+        return self._nearest_where(catalog, vector, count, sql.filters(SearchFilters()), sql)
+
+    def _nearest_where(self, catalog: Catalog, vector: np.ndarray, count: int, where: str,
+                       sql: Bound) -> list[tuple[int, float]]:
+        literal = sql.value("[" + ",".join(f"{x:.6g}" for x in np.asarray(vector, dtype=np.float32)) + "]")
+        # relaxed_order may return neighbours slightly out of order: they are sorted again outside.
+        nearest = f"""
+            WITH nearest AS MATERIALIZED (
+                SELECT v.doc_id, v.vector <=> CAST({literal} AS halfvec) AS distance
+                FROM paper_vectors v JOIN papers p ON p.doc_id = v.doc_id WHERE {where}
+                ORDER BY distance LIMIT {sql.value(count)})
+            SELECT doc_id, 1 - distance FROM nearest ORDER BY distance, doc_id"""
+        with catalog.engine.begin() as conn:
+            conn.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+            conn.execute(text(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, min(count, 1000))}"))
+            conn.execute(text(f"SET LOCAL hnsw.max_scan_tuples = {MAX_SCAN_TUPLES}"))
+            return [(int(d), float(s)) for d, s in conn.execute(text(nearest), sql.params)]
+
+    def _paper_vector(self, catalog: Catalog, doc_id: int) -> np.ndarray | None:
+        from paperwire.search.embedding_store import EmbeddingStore
+
+        found = EmbeddingStore(catalog.engine).get([doc_id]).get(doc_id)
+        return found[1] if found else None
+
+    # ---- listings and sorts ------------------------------------------------------------
+
+    def _listing(self, catalog: Catalog, query: ParsedQuery, sort: str, limit: int, offset: int) -> SearchResults:
+        sql = Bound()
+        where = sql.filters(query.filters)
+        order = ("p.upvotes DESC, " if sort == "upvotes" else "") + f"{DAY} DESC NULLS LAST, p.doc_id DESC"
+        page = f"SELECT p.doc_id FROM papers p WHERE {where} ORDER BY {order} LIMIT {sql.value(limit)} OFFSET {sql.value(offset)}"
+        with catalog.engine.connect() as conn:
+            doc_ids = conn.execute(text(page), sql.params).scalars().all()
+            total = conn.execute(text(f"SELECT count(*) FROM papers p WHERE {where}"), sql.params).scalar_one()
+        return SearchResults(hits=self._hits([(d, 0.0) for d in doc_ids], query), total=total, query=query)
+
+    def _sort_facts(self, catalog: Catalog, doc_ids: list[int]) -> dict[int, tuple[int, int]]:
+        facts = f"SELECT doc_id, {DAY} - DATE '1970-01-01', upvotes FROM papers p WHERE doc_id = ANY(:ids)"
+        with catalog.engine.connect() as conn:
+            return {d: (-1 if day is None else day, up) for d, day, up in conn.execute(text(facts), {"ids": doc_ids})}
