@@ -56,7 +56,13 @@ def register(main: click.Group) -> None:
           paperwire serve                                  # http://127.0.0.1:8000
           paperwire --home /srv/papers serve --host 0.0.0.0 --port 80 --workers 4
         """
-        app.existing_catalog  # fail here, with a clear message, if there is no catalog or it cannot be opened
+        from paperwire.store.db import is_sqlite
+
+        catalog = app.existing_catalog  # fail here, with a clear message, if there is no catalog or it cannot be opened
+        if not is_sqlite(catalog.engine) and not app.settings.secret_key:
+            click.echo("warning: secret_key is not set, so this node signs forms and e-mail links with a key of its "
+                       f"own ({app.settings.home}/secret_key); give every node and worker of a deployment the same "
+                       "secret_key, or a form from one node fails on another", err=True)
         click.echo(f"serving {app.settings.home} on http://{host}:{port} with {workers} worker(s)")
         run_server(app.settings.home, host, port, workers, log_level)
 
