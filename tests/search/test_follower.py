@@ -83,6 +83,7 @@ def test_a_paper_waiting_for_its_vector_holds_back_only_the_changes_after_it(sha
 def test_only_nodes_of_a_shared_catalog_follow_it(settings, node, shared):
     assert follows_catalog(node, shared)
     assert not follows_catalog(dataclasses.replace(node, index_follow_seconds=0), shared)
+    assert not follows_catalog(dataclasses.replace(node, search_backend="postgres"), shared)  # no local indexes
     sqlite_catalog = open_catalog(settings.catalog_url)
     assert not follows_catalog(settings, sqlite_catalog)  # one machine: its worker updates the indexes
     sqlite_catalog.engine.dispose()

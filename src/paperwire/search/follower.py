@@ -20,9 +20,11 @@ log = logging.getLogger(__name__)
 
 
 def follows_catalog(settings: Settings, catalog: Catalog) -> bool:
-    """Whether this node should follow: a shared (PostgreSQL) catalog and a period set. On
-    SQLite, one machine, its worker updates the indexes after each harvest."""
-    return settings.index_follow_seconds > 0 and not is_sqlite(catalog.engine)
+    """Whether this node should follow: its own (local) indexes of a shared (PostgreSQL) catalog,
+    and a period set. On SQLite, one machine, its worker updates the indexes after each harvest;
+    with search_backend "postgres" there are no local indexes to keep."""
+    return (settings.index_follow_seconds > 0 and settings.search_backend == "local"
+            and not is_sqlite(catalog.engine))
 
 
 class CatalogFollower:
