@@ -70,10 +70,12 @@ class CatalogCollector:
         return [family]
 
     def _index(self) -> list[Metric]:
+        if self.settings.search_backend == "postgres":
+            return []  # searched inside the catalog database: no local index to trail it
         index_dir = self.settings.index_dir
         state = read_state(index_dir)
         if state is None:
-            return []  # no usable local index on this node
+            return []  # no usable local index on this node (yet)
         try:
             written = state_path(index_dir).stat().st_mtime
         except OSError:  # replaced by `paperwire index` between the two reads: the next scrape sees the new one
