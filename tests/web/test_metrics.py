@@ -191,16 +191,40 @@ def test_index_lag_counts_the_catalog_revisions_the_index_has_not_reached(make_b
     assert 0 <= value(scrape, "paperwire_index_age_seconds") < 600
 
 
-def test_queue_depth_counts_waiting_jobs_by_task_on_postgresql(make_site, postgres_server, fresh_database_names):
+@pytest.fixture
+def make_postgres_site(make_site, postgres_server, fresh_database_names):  # noqa: F811
+    """``make_postgres_site(**settings)``: a site on a fresh PostgreSQL database."""
+
+    def make(**settings: str):
+        name = next(fresh_database_names)
+        postgres_server.psql(f"CREATE DATABASE {name};")
+        return make_site(database_url=postgres_server.get_uri(name), **settings)
+
+    return make
+
+
+def test_a_node_searching_inside_postgresql_reports_no_index_lag(make_postgres_site, make_site):  # noqa: F811
+    site = make_postgres_site()
+    catalog = Catalog(site.db)
+    catalog.store(list(PAPERS))
+    build_indexes(site.settings, catalog, progress=False)  # a local index left from before the switch
+    catalog.store([listed(5, 0, "Newer Than The Index")])
+    assert value(scrape_as(from_address(site, "127.0.0.1")), "paperwire_index_lag_revisions") == 1
+
+    switched = make_site(database_url=site.settings.database_url, search_backend="postgres")  # the same home
+    scrape = scrape_as(from_address(switched, "127.0.0.1"))
+
+    assert value(scrape, "paperwire_index_lag_revisions") is None
+    assert value(scrape, "paperwire_index_age_seconds") is None
+
+
+def test_queue_depth_counts_waiting_jobs_by_task_on_postgresql(make_postgres_site):
     procrastinate = pytest.importorskip("procrastinate")
-    name = next(fresh_database_names)
-    postgres_server.psql(f"CREATE DATABASE {name};")
-    url = postgres_server.get_uri(name)
-    site = make_site(database_url=url)
+    site = make_postgres_site()
     monitor = from_address(site, "127.0.0.1")
     assert not any(n.startswith("paperwire_queue") for n, _ in scrape_as(monitor))  # no queue set up yet
 
-    queue = procrastinate.App(connector=procrastinate.SyncPsycopgConnector(conninfo=url))
+    queue = procrastinate.App(connector=procrastinate.SyncPsycopgConnector(conninfo=site.settings.database_url))
     embed = queue.task(name="embed")(lambda: None)
     deliver = queue.task(name="deliver")(lambda: None)
     with queue.open():
