@@ -4,14 +4,9 @@ what a second pass finds to do, one worker per home, and SIGTERM stopping it cle
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import subprocess
-import sys
-import threading
-import time
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -23,9 +18,7 @@ from paperwire.paper import Paper
 from paperwire.store import open_catalog
 
 from digest.digest_support import visitor
-
-PAPERWIRE = Path(sys.executable).parent / "paperwire"
-WAIT_S = 60
+from jobs.worker_support import PAPERWIRE, WAIT_S, Output
 
 
 @pytest.fixture
@@ -80,27 +73,6 @@ def test_without_a_set_to_harvest_the_harvest_step_says_so(home):
     del home["PAPERWIRE_WORKER_OAI_SET"]
     result = worker(home, "--once")
     assert "harvest: skipped: set worker_oai_set (e.g. cs) to harvest (nothing changed)" in result.stdout
-
-
-class Output:
-    """A process's output lines, read by a thread as they come: waiting on the pipe with
-    select() would miss lines that an earlier readline() had already taken into its buffer."""
-
-    def __init__(self, process: subprocess.Popen):
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen = ""
-        threading.Thread(target=lambda: [self.lines.put(line) for line in process.stdout], daemon=True).start()
-
-    def until(self, text: str) -> str:
-        """What the process printed so far, once a line holds ``text`` (waiting at most WAIT_S)."""
-        deadline = time.monotonic() + WAIT_S
-        while text not in self.seen and time.monotonic() < deadline:
-            try:
-                self.seen += self.lines.get(timeout=1)
-            except queue.Empty:
-                continue
-        assert text in self.seen, self.seen
-        return self.seen
 
 
 def test_a_second_worker_for_the_same_home_says_so_and_sigterm_stops_the_first(home):

@@ -10,7 +10,7 @@ the queue for another worker, and the jobs are written to resume (see steps.py).
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import procrastinate
 from procrastinate import exceptions
@@ -43,7 +43,8 @@ class QueueRun:
         async def run(timestamp: int | None = None) -> None:
             if refresh_index:  # this machine's own indexes: never a job of the shared queue
                 await asyncio.to_thread(attempt, self.place, INDEX)
-            done = await asyncio.to_thread(attempt, self.place, job)
+            due = datetime.fromtimestamp(timestamp, timezone.utc) if timestamp else None
+            done = await asyncio.to_thread(attempt, self.place, job, due)
             self.outcomes.append(done)
             if done is None:
                 raise JobFailed(f"{job.name} failed (see the line above); its next run tries again")
@@ -56,12 +57,16 @@ class QueueRun:
     async def _retry_stalled(self, timestamp: int | None = None) -> None:
         manager = self.app.job_manager
         for job in await manager.get_stalled_jobs(seconds_since_heartbeat=self.stalled_after):
+            gone = f"{job.task_name} (job {job.id}): its worker stopped heartbeating"
             try:
-                await manager.retry_job(job)
-                say(f"{job.task_name} (job {job.id}) is queued again: its worker stopped heartbeating")
-            except exceptions.UniqueViolation:  # its next run is queued already: that one does the work
-                await manager.finish_job(job, Status.FAILED, delete_job=False)
-                say(f"{job.task_name} (job {job.id}) stopped with its worker; the next run, queued, takes over")
+                try:
+                    await manager.retry_job(job)
+                    say(f"{gone}; queued again")
+                except exceptions.UniqueViolation:  # its next run is queued already: that one does the work
+                    await manager.finish_job(job, Status.FAILED, delete_job=False)
+                    say(f"{gone}; its next run, already queued, takes over")
+            except exceptions.ConnectorException:  # it ended meanwhile: its worker was only slow
+                continue
 
     def schedule(self) -> None:
         """Make each job periodic, at the period its setting says, and the stalled-job check too."""

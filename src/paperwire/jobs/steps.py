@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Callable
 
 from paperwire.config import Settings
@@ -130,24 +130,27 @@ QUEUED_JOBS = (HARVEST, EMBED, TRENDING, COMPOSE, DELIVER)
 JOB_NAMES = ("harvest", "embed", "index", "trending", "compose", "deliver")
 
 
-def attempt(place: Workplace, job: Job) -> Done | None:
-    """Run ``job``, logging what it did or why it failed; None when it failed."""
+def attempt(place: Workplace, job: Job, due: datetime | None = None) -> Done | None:
+    """Run ``job``, logging what it did or why it failed; None when it failed.
+
+    ``due``: the scheduled time this run is for, named in the log (the queue's periodic runs).
+    """
     from paperwire.config import ConfigError
     from paperwire.search import IndexBusy
 
+    name = f"{job.name} (due {due:%Y-%m-%d %H:%M:%S} UTC)" if due else job.name
     try:
         done = job.run(place)
     except (JobFailed, ConfigError, IndexBusy) as error:
-        say(f"{job.name}: failed: {error}", err=True)
+        say(f"{name}: failed: {error}", err=True)
         return None
-    say(f"{job.name}: {done.summary} ({'changed' if done.changed else 'nothing changed'})")
+    say(f"{name}: {done.summary} ({'changed' if done.changed else 'nothing changed'})")
     return done
 
 
 def say(line: str, err: bool = False) -> None:
     """One line of the worker's log, stamped with the local time."""
     import sys
-    from datetime import datetime
 
     print(f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S%z} {line}", file=sys.stderr if err else sys.stdout,
           flush=True)
