@@ -85,6 +85,5 @@ def ensure_indexes(engine: Engine, say: Callable[[str], None] = lambda _message:
             created.append(what)
     if created:  # the planner's estimates (and lexeme frequencies) for what was just made
         with engine.begin() as conn:
-            conn.execute(text("ANALYZE papers"))
-            conn.execute(text("ANALYZE paper_vectors"))
+            conn.execute(text("ANALYZE papers, paper_categories, paper_authors, paper_vectors"))
     return created

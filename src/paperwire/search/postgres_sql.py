@@ -48,7 +48,7 @@ class Bound:
         for excluded in query.excluded:
             if words(excluded):
                 matching += f" && !!{self.words_query(excluded, phrase=True)}"
-        return matching
+        return f"({matching})"  # whole: @@ binds tighter than && and ||
 
     def filters(self, filters: SearchFilters) -> str:
         """Conditions on papers ``p``: live, and passing ``filters``."""
