@@ -87,9 +87,10 @@ def copy_command(app: AppContext, target_url: str, batch_rows: int, quiet: bool)
         raise click.ClickException(f"counts differ: {names}. Rows the home deleted after an earlier, "
                                    f"interrupted copy stay in the target: drop and recreate the database, "
                                    f"then copy again")
+    password = make_url(target_url).password
     click.echo(f"\nput this line in {settings.home / 'paperwire.toml'}"
-               f"{' (with the password in place of ***)' if make_url(target_url).password else ''}:")
-    click.echo(f'database_url = "{shown(target_url)}"')
+               f"{' (the password in place of ***, or in PGPASSWORD or ~/.pgpass)' if password else ''}:")
+    click.echo(f'database_url = "{make_url(target_url).render_as_string(hide_password=bool(password))}"')
 
 
 class _TableBars:
@@ -102,8 +103,11 @@ class _TableBars:
     def __call__(self, table: str, done: int, total: int) -> None:
         if done == 0:
             self.close()
-            self.bar = tqdm(total=total, desc=f"{table:<22}", unit="row", unit_scale=True, disable=self.disabled)
-        self.bar.update(done - self.bar.n)
+            if total:  # an empty table shows in the counts at the end
+                self.bar = tqdm(total=total, desc=f"{table:<22}", unit="row", unit_scale=True,
+                                disable=self.disabled)
+        if self.bar is not None:
+            self.bar.update(done - self.bar.n)
 
     def close(self) -> None:
         if self.bar is not None:

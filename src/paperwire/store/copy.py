@@ -6,7 +6,7 @@ only the WAL cannot be checkpointed past that snapshot until the copy ends, so i
 meanwhile).
 
 Writing: table by table in foreign-key order, in committed batches of rows upserted on their
-primary key, so a copy interrupted at any point and run again resumes without duplicating a
+primary key (binary COPY into a temporary table, then INSERT ... ON CONFLICT from it), so a copy interrupted at any point and run again resumes without duplicating a
 row, and rows the home changed in between are brought up to date. Sequences then continue
 after the highest id ever given, and every table's rows are counted on both sides.
 
@@ -21,10 +21,10 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import orjson
+from pgvector import HalfVector as PgHalfVector
 from sqlalchemy import (
     Column,
     Connection,
@@ -46,6 +46,7 @@ from paperwire.accounts.timestamps import as_utc, utc_now
 from paperwire.store import people_schema, reader_schema  # noqa: F401  (their tables join the metadata)
 from paperwire.store.db import CatalogError, make_engine, migrate, shown
 from paperwire.store.schema import metadata
+from paperwire.store.vector_column import HalfVector
 
 BATCH_ROWS = 5000
 
@@ -191,33 +192,61 @@ def _check_revision(target: Engine, revision: str, source: Path, target_url: str
 
 def _copy_table(snapshot: Connection, target: Engine, table: Table, batch_rows: int,
                 progress: Progress | None) -> None:
+    """Each batch goes into a temporary table by binary COPY (several times faster than INSERTs,
+    most of all for vectors), then into ``table`` by one upsert, and is committed."""
+    from pgvector.psycopg import register_vector  # psycopg: the optional `postgres` extra
+    from psycopg.types.json import set_json_dumps
+
     total = _count(snapshot, table)
     if progress:
         progress(table.name, 0, total)
     key = list(table.primary_key.columns)
-    others = [column.name for column in table.columns if not column.primary_key]
-    upsert = pg_insert(table)
+    stage = Table(f"copy_stage_{table.name}", MetaData(), *[Column(c.name, c.type) for c in table.columns],
+                  prefixes=["TEMPORARY"], postgresql_on_commit="DELETE ROWS")
+    upsert = pg_insert(table).from_select([c.name for c in table.columns], select(stage))
+    others = [c.name for c in table.columns if not c.primary_key]
     upsert = (upsert.on_conflict_do_update(index_elements=key, set_={name: upsert.excluded[name] for name in others})
               if others else upsert.on_conflict_do_nothing(index_elements=key))
-    # SQLite hands timestamps back without their zone (they are all UTC): say so, or
-    # PostgreSQL would read them in the session's time zone.
-    zoned = [c.name for c in table.columns if isinstance(c.type, DateTime) and c.type.timezone]
+    convert = _converters(table)
     rows = snapshot.execute(select(table).order_by(*key))
     done = 0
-    while batch := rows.mappings().fetchmany(batch_rows):
-        values = [_with_zones(dict(row), zoned) for row in batch]
-        with target.begin() as conn:
-            conn.execute(upsert, values)
-        done += len(values)
-        if progress:
-            progress(table.name, done, total)
+    with target.connect() as conn:
+        driver = conn.connection.driver_connection
+        register_vector(driver)
+        set_json_dumps(_json_text, driver)
+        stage.create(conn)
+        types = [column.type_code for column in conn.execute(select(stage).limit(0)).cursor.description]
+        while batch := rows.fetchmany(batch_rows):
+            with driver.cursor() as cursor, cursor.copy(f"COPY {stage.name} FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(types)
+                for row in batch:
+                    copy.write_row([value if value is None or how is None else how(value)
+                                    for value, how in zip(row, convert)])
+            conn.execute(upsert)
+            conn.commit()
+            done += len(batch)
+            if progress:
+                progress(table.name, done, total)
+        stage.drop(conn)
+        conn.commit()
 
 
-def _with_zones(row: dict, zoned: list[str]) -> dict:
-    for name in zoned:
-        if isinstance(row[name], datetime):
-            row[name] = as_utc(row[name])
-    return row
+def _converters(table: Table) -> list[Callable | None]:
+    """For each column, what turns its value as read from SQLite into one COPY writes as it was."""
+    def converter(column: Column) -> Callable | None:
+        if isinstance(column.type, HalfVector):
+            return PgHalfVector  # the form pgvector's binary dumper takes
+        if isinstance(column.type, DateTime) and column.type.timezone:
+            # SQLite hands timestamps back without their zone (they are all UTC): say so,
+            # or PostgreSQL would read them in the session's time zone.
+            return as_utc
+        return None
+
+    return [converter(column) for column in table.columns]
+
+
+def _json_text(value) -> str:
+    return orjson.dumps(value).decode()
 
 
 def _continue_sequences(snapshot: Connection, target: Engine, tables: list[Table]) -> None:
