@@ -94,3 +94,9 @@ def test_a_second_worker_for_the_same_home_says_so_and_sigterm_stops_the_first(h
         if first.poll() is None:
             first.kill()
             first.wait(timeout=WAIT_S)
+
+
+def test_on_sqlite_there_is_no_job_queue_to_list(home):
+    result = CliRunner().invoke(main, ["jobs"], env=home)
+    assert result.exit_code == 1
+    assert "there is no job queue on SQLite: `paperwire worker` runs the jobs in-process" in result.output

@@ -19,7 +19,9 @@ from email import message_from_bytes, policy
 from itertools import islice
 
 import pytest
+from click.testing import CliRunner
 
+from paperwire.cli import main
 from paperwire.config import load_settings
 from paperwire.importer import import_files
 from paperwire.paper import Paper
@@ -107,6 +109,8 @@ def test_two_workers_run_each_tick_of_a_periodic_job_once(env, catalog, workers)
     assert len(ticks) >= 6, first_log.seen + second_log.seen
     assert len(set(ticks)) == len(ticks), ticks  # no tick composed by both workers
     assert "stopped" in first_log.read(1) and "stopped" in second_log.read(1)
+    # Both started at once on a database without the queue's tables: one of them made them.
+    assert (first_log.seen + second_log.seen).count("created the job queue's tables") == 1
 
 
 @pytest.fixture
@@ -198,6 +202,8 @@ def test_a_worker_killed_while_sending_a_digest_leaves_it_to_another_which_sends
     doomed.wait(timeout=WAIT_S)
     handler.let_go.set()
     assert "composed 1" in doomed_log.read(0)
+    queue = CliRunner().invoke(main, ["jobs"], env=env)
+    assert re.search(r"deliver +doing +1", queue.stdout) and "workers: 1" in queue.stdout, queue.output
 
     survivor, log = workers.start(env, *only("compose", "deliver"))
     log.until("deliver (due", wait_s=WAIT_S)

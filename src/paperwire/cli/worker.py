@@ -19,6 +19,7 @@ ANOTHER_WORKER = 3  # exit status when this home already has a worker
 
 def register(main: click.Group) -> None:
     main.add_command(worker_command)
+    main.add_command(jobs_command)
 
 
 @click.command("worker")
@@ -57,6 +58,7 @@ def worker_command(app: AppContext, once: bool, skip: tuple[str, ...]) -> None:
     Exit status with --once: 0 something changed, 1 nothing changed, 2 a job failed (the
     others still ran). 3 another worker runs for this (SQLite) home. 0 when stopped by a signal.
     """
+    from paperwire.config import ConfigError
     from paperwire.jobs.steps import LOCAL_JOBS, QUEUED_JOBS, Workplace
     from paperwire.store.db import is_sqlite
 
@@ -65,8 +67,12 @@ def worker_command(app: AppContext, once: bool, skip: tuple[str, ...]) -> None:
         from paperwire.jobs.queue import run_queue
 
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
-        sys.exit(run_queue(place, [job for job in QUEUED_JOBS if job.name not in skip], once=once,
-                           refresh_index="index" not in skip))
+        try:
+            status = run_queue(place, [job for job in QUEUED_JOBS if job.name not in skip], once=once,
+                               refresh_index="index" not in skip)
+        except ConfigError as exc:  # a period the queue cannot schedule
+            raise click.ClickException(str(exc)) from None
+        sys.exit(status)
     from paperwire.jobs.local import run_local
     from paperwire.store.run_locks import run_locks
 
@@ -80,6 +86,43 @@ def worker_command(app: AppContext, once: bool, skip: tuple[str, ...]) -> None:
     finally:
         locks.release(WORKER_LOCK)
     sys.exit(status)
+
+
+@click.command("jobs")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@pass_app
+def jobs_command(app: AppContext, as_json: bool) -> None:
+    """The PostgreSQL job queue: jobs waiting (todo), running (doing) or failed, by job, and
+    the workers with their last heartbeat. Succeeded runs are not kept (each job logs them).
+
+    \b
+    Examples:
+      paperwire jobs
+      paperwire jobs --json | jq .jobs
+    """
+    import json
+
+    from paperwire.jobs.queue_status import queue_status
+    from paperwire.store.db import is_sqlite
+
+    if is_sqlite(app.existing_catalog.engine):
+        raise click.ClickException("there is no job queue on SQLite: `paperwire worker` runs the jobs in-process "
+                                   "(set database_url to a PostgreSQL database to share a queue)")
+    status = queue_status(app.catalog.engine)
+    if status is None:
+        raise click.ClickException("no job queue in this database yet: the first `paperwire worker` creates it")
+    if as_json:
+        click.echo(json.dumps({"jobs": [{"job": job, "status": state, "count": count}
+                                        for job, state, count in status.jobs],
+                               "workers": [{"id": id_, "last_heartbeat": beat.isoformat()}
+                                           for id_, beat in status.workers]}, indent=2))
+        return
+    click.echo("jobs:" if status.jobs else "jobs: none waiting, running or failed")
+    for job, state, count in status.jobs:
+        click.echo(f"  {job:<16} {state:<10} {count:>6}")
+    click.echo(f"workers: {len(status.workers)}")
+    for id_, beat in status.workers:
+        click.echo(f"  #{id_:<6} last heartbeat {beat:%Y-%m-%d %H:%M:%S %Z}")
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from paperwire.jobs.cron import cron_every
 from paperwire.jobs.queue_schema import ensure_queue_schema
 from paperwire.store.db import shown
-from paperwire.jobs.steps import COMPOSE, DELIVER, INDEX, Done, Job, JobFailed, Workplace, attempt, say
+from paperwire.jobs.steps import COMPOSE, DELIVER, FOLLOW, Done, Job, JobFailed, Workplace, attempt, say
 
 RETRY_STALLED = "retry_stalled"
 HEARTBEATS_PER_STALL = 4  # heartbeats a worker may miss before it counts as gone
@@ -42,7 +42,7 @@ class QueueRun:
     def _task(self, job: Job, refresh_index: bool):
         async def run(timestamp: int | None = None) -> None:
             if refresh_index:  # this machine's own indexes: never a job of the shared queue
-                await asyncio.to_thread(attempt, self.place, INDEX)
+                await asyncio.to_thread(attempt, self.place, FOLLOW)
             due = datetime.fromtimestamp(timestamp, timezone.utc) if timestamp else None
             done = await asyncio.to_thread(attempt, self.place, job, due)
             self.outcomes.append(done)
@@ -95,11 +95,11 @@ def run_queue(place: Workplace, jobs: list[Job], *, once: bool, refresh_index: b
     failed; 0 when stopped.
     """
     settings = place.settings
-    if ensure_queue_schema(place.catalog.engine):
-        say("created the job queue's tables")
     run = QueueRun(place, jobs, refresh_index=refresh_index)
     if not once:
-        run.schedule()
+        run.schedule()  # first: a period cron cannot keep is refused before anything is touched
+    if ensure_queue_schema(place.catalog.engine):
+        say("created the job queue's tables")
     say(f"worker started on the queue of {shown(place.catalog.engine.url)}: " + ", ".join(job.name for job in jobs))
     asyncio.run(run.work(once=once, concurrency=settings.worker_concurrency))
     say("stopped")

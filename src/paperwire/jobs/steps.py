@@ -29,9 +29,9 @@ class Workplace:
 
     @functools.cached_property
     def search(self):
-        from paperwire.search.service import SearchService
+        from paperwire.search.backends import open_search
 
-        return SearchService(self.settings, self.catalog)  # reloads the indexes the index job writes
+        return open_search(self.settings, self.catalog)  # local indexes: reloaded as the index job writes them
 
     @functools.cached_property
     def embedder(self):
@@ -72,6 +72,17 @@ def index(place: Workplace) -> Done:
     from paperwire.search import build_indexes
 
     report = build_indexes(place.settings, place.catalog, rebuild=False, progress=False)
+    return Done(bool(report.changed or report.removed), report.summary())
+
+
+def follow(place: Workplace) -> Done:
+    """Bring this machine's own indexes up to a shared catalog with the vectors stored there
+    (never embedding: the embed job does that once for the deployment)."""
+    from paperwire.search import build_indexes
+
+    if place.settings.search_backend != "local":
+        return Done(False, "skipped: search runs in PostgreSQL, no local indexes to update")
+    report = build_indexes(place.settings, place.catalog, progress=False, embed=False)
     return Done(bool(report.changed or report.removed), report.summary())
 
 
@@ -122,10 +133,11 @@ HARVEST, EMBED, INDEX, TRENDING, COMPOSE, DELIVER = (
     Job("harvest", HARVEST_EVERY, harvest), Job("embed", HARVEST_EVERY, embed), Job("index", HARVEST_EVERY, index),
     Job("trending", HARVEST_EVERY, trending), Job("compose", DIGEST_EVERY, compose),
     Job("deliver", DIGEST_EVERY, deliver))
+FOLLOW = Job("index", HARVEST_EVERY, follow)  # the queue's index: each worker's own, before it composes
 # In-process on SQLite, the worker keeps the home's indexes up to date (embedding what they lack).
 LOCAL_JOBS = (HARVEST, INDEX, TRENDING, COMPOSE, DELIVER)
 # Through the queue, embedding is a job of its own, run once for the deployment; the indexes
-# are each machine's own, so each worker brings its own up to date before composing.
+# are each machine's own, so each worker brings its own up to date (FOLLOW) before composing.
 QUEUED_JOBS = (HARVEST, EMBED, TRENDING, COMPOSE, DELIVER)
 JOB_NAMES = ("harvest", "embed", "index", "trending", "compose", "deliver")
 
