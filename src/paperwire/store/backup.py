@@ -11,6 +11,7 @@ the search indexes do not, as they are rebuilt from the catalog by `paperwire in
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sqlite3
 import time
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from paperwire.accounts.secret import SECRET_FILE
 from paperwire.config import CONFIG_FILE, Settings
@@ -45,8 +46,11 @@ class BackupReport:
 
 def pg_dump_command(url: str, dest: Path) -> str:
     """The command that backs up the PostgreSQL catalog at ``url``, its password left out."""
-    parsed = make_url(url).set(drivername="postgresql", password=None)
-    return f"pg_dump -Fc --file {dest / 'paperwire.dump'} '{parsed.render_as_string(hide_password=False)}'"
+    given = make_url(url)
+    libpq = URL.create("postgresql", username=given.username, host=given.host, port=given.port,
+                       database=given.database, query=given.query)
+    return shlex.join(["pg_dump", "-Fc", "--file", str(dest / "paperwire.dump"),
+                       libpq.render_as_string(hide_password=False)])
 
 
 def backup_home(settings: Settings, dest: Path, force: bool = False,
