@@ -30,4 +30,8 @@ def cron_every(period: timedelta, setting: str) -> str:
 
 
 def _shown(period: timedelta) -> str:
-    return f"{period.total_seconds():g} s"
+    seconds = period.total_seconds()
+    for unit, size in (("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g} {unit}"
+    return f"{seconds:g} s"
