@@ -72,10 +72,13 @@ def test_an_admin_reads_request_counts_that_rose_labelled_by_route_template(make
     for paper in PAPERS[:3]:
         assert admin.get(f"/papers/{paper.id}").status_code == 200
     assert admin.get("/no/such/page").status_code == 404
+    assert admin.get("/static/style.css").status_code == 200
     after = scrape_as(admin)
 
     assert requests_counted(after, PAPER_ROUTE) == requests_counted(before, PAPER_ROUTE) + 3
     assert requests_counted(after, "unmatched", "4xx") == requests_counted(before, "unmatched", "4xx") + 1
+    assert requests_counted(after, "/static") == requests_counted(before, "/static") + 1  # a mount: its prefix
+    assert requests_counted(after, "/metrics") == requests_counted(before, "/metrics") + 1  # the scrape before
     routes = {dict(labels).get("route") for name, labels in after if name.startswith("paperwire_http_request")}
     assert not any(paper.id in route for route in routes for paper in PAPERS)  # templates, never paths
 
@@ -99,15 +102,21 @@ def test_a_member_who_is_not_an_admin_gets_the_404_of_a_missing_page(make_both_s
     assert answer.text == missing.text and "paperwire_" not in answer.text
 
 
-def test_an_anonymous_visitor_from_another_address_cannot_tell_it_exists(make_site):
+@pytest.mark.parametrize("method", ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"])
+@pytest.mark.parametrize("headers", [{"Accept": "text/html"}, {"Accept": "application/json"},
+                                     {"Authorization": "Bearer pw_mistyped"}], ids=["page", "json", "bad-token"])
+def test_an_anonymous_visitor_from_another_address_cannot_tell_it_exists(make_site, method, headers):
     visitor_browser = from_address(make_site(), "203.0.113.9")
 
-    for accept in ("text/html", "application/json", "text/plain"):
-        answer = visitor_browser.get("/metrics", headers={"Accept": accept})
-        missing = visitor_browser.get("/no-such-page", headers={"Accept": accept})
-        assert (answer.status_code, answer.text) == (missing.status_code, missing.text)
-        assert answer.status_code == 404
-    assert "/metrics" not in visitor_browser.get("/openapi.json").text
+    answer = visitor_browser.request(method, "/metrics", headers=headers)
+    missing = visitor_browser.request(method, "/no-such-page", headers=headers)
+
+    assert answer.status_code == 404
+    assert (answer.text, answer.headers.get("content-type")) == (missing.text, missing.headers.get("content-type"))
+
+
+def test_the_api_documentation_does_not_list_it(make_site):
+    assert "/metrics" not in make_site().browser().get("/openapi.json").text
 
 
 def test_a_configured_network_reads_it_without_signing_in_and_its_neighbours_do_not(make_site):

@@ -16,21 +16,21 @@ import ipaddress
 import time
 from typing import Iterable
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import FastAPI, Request
 from prometheus_client import CollectorRegistry, Histogram
 from prometheus_client.exposition import choose_encoder
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperwire.config import ConfigError, Settings
-from paperwire.web.auth.viewer import current_viewer
+from paperwire.web.auth.viewer import BadToken, viewer_of
 from paperwire.web.http.asgi import HttpMiddleware
 from paperwire.web.metrics_collector import CatalogCollector
 from paperwire.web.metrics_processes import process_metrics
 
 UNMATCHED = "unmatched"
-METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})  # HEAD arrives as GET (head_requests)
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")  # HEAD arrives as GET (head_requests)
 REQUEST_SECONDS = Histogram(
     "paperwire_http_request_duration_seconds",
     "Time from a request's arrival to the end of its answer, by route template, method and status class "
@@ -38,15 +38,31 @@ REQUEST_SECONDS = Histogram(
     ["route", "method", "status"],
 )
 
-router = APIRouter()
-
 
 class RequestMetricsMiddleware(HttpMiddleware):
     """Times each request into REQUEST_SECONDS (a few microseconds: pure ASGI, no copy of the body).
 
-    The route is what Starlette's router leaves in ``scope["route"]``, read from the very scope
-    it routed: no middleware between this one and the router may hand on a copy of the scope.
+    The route is read from what the router leaves in the very scope it routed (so no middleware
+    between this one and the router may hand on a copy): FastAPI's routes leave themselves in
+    ``scope["route"]``; Starlette's routes and mounts (static files, /metrics) only the endpoint
+    or app they ran, in ``scope["endpoint"]``, looked up among the app's routes.
     """
+
+    def __init__(self, app: ASGIApp):
+        super().__init__(app)
+        self._templates: dict[object, str] | None = None  # endpoint or mounted app -> path template
+
+    def route_template(self, scope: Scope) -> str:
+        route = scope.get("route")
+        if route is not None:
+            return route.path
+        endpoint = scope.get("endpoint")
+        if endpoint is None:
+            return UNMATCHED
+        if self._templates is None:  # at the first request, once every route is in place
+            self._templates = {getattr(r, "endpoint", None) or getattr(r, "app", None): r.path
+                               for r in scope["app"].routes if isinstance(getattr(r, "path", None), str)}
+        return self._templates.get(endpoint, UNMATCHED)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         status = 500  # what the server answers when the app fails before answering
@@ -61,9 +77,8 @@ class RequestMetricsMiddleware(HttpMiddleware):
         try:
             await self.app(scope, receive, watched_send)
         finally:
-            route = getattr(scope.get("route"), "path", UNMATCHED)
             method = scope["method"] if scope["method"] in METHODS else "other"
-            REQUEST_SECONDS.labels(route, method, f"{status // 100}xx").observe(time.perf_counter() - started)
+            REQUEST_SECONDS.labels(self.route_template(scope), method, f"{status // 100}xx").observe(time.perf_counter() - started)
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -95,20 +110,32 @@ def is_allowed(host: str | None, networks: Iterable[Network]) -> bool:
 
 
 def install_metrics(app: FastAPI) -> None:
-    """/metrics on ``app``; the middleware is added by the app, where the scope is not yet copied."""
+    """/metrics on ``app``; the middleware is added by the app, where the scope is not yet copied.
+
+    A plain Starlette route, taking every method: a FastAPI route would run the app's global
+    dependencies first (a refused CSRF check, a bad token's 401) and answer other methods 405,
+    where a path that does not exist answers 404 to all of them.
+    """
     app.state.metrics_networks = allowed_networks(app.state.settings)
     app.state.catalog_metrics = CatalogCollector(app.state.settings, app.state.catalog)
-    app.include_router(router)
+    app.add_route("/metrics", metrics, methods=list(METHODS), include_in_schema=False)
 
 
-@router.get("/metrics", include_in_schema=False)
 def metrics(request: Request) -> Response:
-    viewer = current_viewer(request)
-    allowed = is_allowed(request.client.host if request.client else None, request.app.state.metrics_networks)
-    if not (allowed or (viewer is not None and viewer.is_admin)):
+    if not (request.method == "GET" and _may_read(request)):
         raise StarletteHTTPException(status_code=404)  # what an unknown path answers
     registry = CollectorRegistry()
     registry.register(process_metrics())
     registry.register(request.app.state.catalog_metrics)
     encoder, content_type = choose_encoder(request.headers.get("accept", ""))
     return Response(encoder(registry), media_type=content_type, headers={"Cache-Control": "no-store"})
+
+
+def _may_read(request: Request) -> bool:
+    if is_allowed(request.client.host if request.client else None, request.app.state.metrics_networks):
+        return True
+    try:
+        member = viewer_of(request).member
+    except BadToken:  # as on the 404 page of a path that does not exist: shown signed out
+        return False
+    return member is not None and member.is_admin
