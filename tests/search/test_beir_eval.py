@@ -54,3 +54,19 @@ def test_a_work_directory_refuses_another_dataset(tmp_path):
     result = evaluate(beir_dataset(tmp_path / "other"), "--work-dir", work)
     assert result.exit_code != 0
     assert "its own --work-dir" in result.stderr and str(tmp_path / "tiny") in result.stderr
+
+
+def test_the_postgres_backend_is_scored_in_a_database_of_its_own_that_is_dropped(tmp_path, postgres_server):
+    dataset, work = beir_dataset(tmp_path / "tiny"), tmp_path / "work"
+    evaluate(dataset, "--work-dir", work)  # embeds once; the postgres run then copies those vectors
+    databases_before = postgres_server.psql("SELECT datname FROM pg_database;")
+    scored = json.loads(evaluate(dataset, "--work-dir", work, "--backend", "postgres",
+                                 "--database-url", postgres_server.get_uri("postgres")).stdout)
+    assert scored["backend"] == "postgres" and scored["embedded"] == 0
+    assert scored["hybrid"]["ndcg@10"] == 1.0 and scored["keyword"]["recall@100"] == 1.0
+    assert postgres_server.psql("SELECT datname FROM pg_database;") == databases_before
+
+
+def test_the_postgres_backend_needs_a_server_to_search_in(tmp_path):
+    result = evaluate(beir_dataset(tmp_path / "tiny"), "--backend", "postgres")
+    assert result.exit_code == 2 and "--database-url" in result.stderr

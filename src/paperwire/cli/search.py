@@ -156,8 +156,13 @@ def register(main: click.Group) -> None:
     @click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path),
                   help="Keep the corpus's catalog and vectors here, so the next run embeds nothing "
                        "(indexes are rebuilt each run, from the current code).")
+    @click.option("--backend", type=click.Choice(["local", "postgres"]), default="local", show_default=True,
+                  help="Where searches run: this machine's indexes, or inside the PostgreSQL server of --database-url.")
+    @click.option("--database-url", help="With --backend postgres: a PostgreSQL server (postgresql://user@host/db); "
+                                         "the run works in a database of its own there and drops it afterwards.")
     @click.option("--json", "as_json", is_flag=True, help="Print as JSON (progress still goes to stderr).")
-    def eval_beir(directory: Path, split: str, work_dir: Path | None, as_json: bool) -> None:
+    def eval_beir(directory: Path, split: str, work_dir: Path | None, backend: str, database_url: str | None,
+                  as_json: bool) -> None:
         """nDCG@10 and recall@100 of keyword, semantic and hybrid search on a BEIR dataset.
 
         Builds its own catalog and indexes (temporary, or in --work-dir); yours are not touched.
@@ -167,17 +172,23 @@ def register(main: click.Group) -> None:
         Examples:
           paperwire eval beir ../shared/eval/scifact --split train --json
           paperwire eval beir ../shared/eval/scifact --split train --work-dir /tmp/scifact
+          paperwire eval beir ../shared/eval/scifact --split train --work-dir /tmp/scifact \\
+              --backend postgres --database-url postgresql://paperwire@localhost/postgres
         """
         from paperwire.search.beir import BeirError, evaluate
+        from paperwire.store import CatalogError
 
+        if (backend == "postgres") != bool(database_url):
+            raise click.UsageError("--backend postgres and --database-url go together: the server to search in")
         try:
-            figures = evaluate(directory, split, work_dir=work_dir)
-        except BeirError as exc:
+            figures = evaluate(directory, split, work_dir=work_dir, database_url=database_url)
+        except (BeirError, CatalogError) as exc:
             raise click.ClickException(str(exc)) from None
         if as_json:
             click.echo(json.dumps(figures, indent=2))
             return
-        click.echo(f"{figures['dataset']} ({figures['split']}, {figures['queries']} queries, {figures['documents']} documents)")
+        click.echo(f"{figures['dataset']} ({figures['split']}, {figures['queries']} queries, {figures['documents']} documents, "
+                   f"{figures['backend']} search)")
         for mode in ("keyword", "semantic", "hybrid"):
             scores = figures[mode]
             click.echo(f"  {mode:<9} nDCG@10 {scores['ndcg@10']:.4f}   recall@100 {scores['recall@100']:.4f}")
@@ -200,20 +211,28 @@ def register(main: click.Group) -> None:
     @click.option("--from-home", type=click.Path(exists=True, file_okay=False, path_type=Path),
                   help="Start from this paperwire home's catalog and stored embeddings (copied, never changed).")
     @click.option("--queries", type=click.IntRange(min=1), default=300, show_default=True, help="Queries to time per configuration.")
+    @click.option("--postgres", is_flag=True,
+                  help="Also time search_backend = postgres on the same papers and queries (an embedded PostgreSQL "
+                       "in the work directory).")
     @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
     def bench_search(size: int, data: Path | None, work_dir: Path | None, from_home: Path | None, queries: int,
-                     as_json: bool) -> None:
+                     postgres: bool, as_json: bool) -> None:
         """Latency of hybrid search (warm, one query at a time) against exact numpy + SQLite FTS5.
 
         \b
         Examples:
           paperwire bench search --data ../shared/data/arxiv-88k.jsonl.gz
           paperwire bench search --from-home ~/.paperwire --size 1000000
+          paperwire bench search --from-home ~/.paperwire --postgres --work-dir /tmp/bench-88k
         """
         from paperwire.search.benchmark import run_benchmark
 
         figures = run_benchmark(size=size, data=data, work_dir=work_dir, queries=queries, progress=not as_json,
                                 from_home=from_home)
+        if postgres:
+            from paperwire.search.postgres_benchmark import run_postgres_benchmark
+
+            figures["postgres"] = run_postgres_benchmark(Path(figures["work_dir"]), queries, progress=not as_json)
         click.echo(json.dumps(figures, indent=2) if as_json else _bench_text(figures))
 
 

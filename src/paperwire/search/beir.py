@@ -6,11 +6,16 @@ embedded once, and the indexes are rebuilt each run from the stored vectors, so 
 always follow the current code (a rerun takes seconds, not minutes). nDCG@10 uses linear
 gain over the qrels, as trec_eval's ndcg_cut does (what BEIR and MTEB report). Tune only on
 a train split.
+
+With a PostgreSQL server's URL, the corpus (embedded once in the work directory, as above) is
+copied into a database of its own on that server and searched there as search_backend =
+"postgres" searches; the database is dropped when the run ends.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import math
 import tempfile
@@ -18,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from paperwire.config import load_settings
+from paperwire.config import Settings, load_settings
 
 MODES = ("keyword", "semantic", "hybrid")
 DEPTH = 100
@@ -70,8 +75,11 @@ def recall_at(ranked: list[str], relevant: dict[str, int], k: int = 100) -> floa
     return len(wanted & set(ranked[:k])) / len(wanted) if wanted else 0.0
 
 
-def evaluate(directory: Path, split: str, *, progress: bool = True, work_dir: Path | None = None) -> dict:
-    """Scores of every mode; builds a temporary catalog and indexes (or uses ``work_dir``)."""
+def evaluate(directory: Path, split: str, *, progress: bool = True, work_dir: Path | None = None,
+             database_url: str | None = None) -> dict:
+    """Scores of every mode; builds a temporary catalog and indexes (or uses ``work_dir``). With
+    ``database_url`` (a PostgreSQL server), searches run inside it, as search_backend = "postgres"
+    runs them, in a database of their own, dropped afterwards."""
     directory = Path(directory)
     queries = load_queries(directory)
     qrels = load_qrels(directory, split)
@@ -79,8 +87,9 @@ def evaluate(directory: Path, split: str, *, progress: bool = True, work_dir: Pa
         raise BeirError(f"{directory / 'corpus.jsonl'} not found")
     with tempfile.TemporaryDirectory(prefix="paperwire-beir-") as temporary:
         home = Path(work_dir or temporary)
-        rankings, documents, embedded, seconds = _rank_all(directory, home, queries, qrels, progress)
-    figures: dict = {"dataset": directory.name, "split": split, "queries": len(rankings["hybrid"]),
+        rankings, seconds, documents, embedded = _rank_all(directory, home, queries, qrels, progress, database_url)
+    figures: dict = {"dataset": directory.name, "split": split, "backend": "postgres" if database_url else "local",
+                     "queries": len(rankings["hybrid"]),
                      "documents": documents, "embedded": embedded, "seconds_per_query": seconds}
     for mode in MODES:
         ranked = rankings[mode]
@@ -91,12 +100,13 @@ def evaluate(directory: Path, split: str, *, progress: bool = True, work_dir: Pa
     return figures
 
 
-def _rank_all(directory: Path, home: Path, queries: dict[str, str], qrels: dict,
-              progress: bool) -> tuple[dict[str, dict[str, list[str]]], int, int, dict]:
+def _rank_all(directory: Path, home: Path, queries: dict[str, str], qrels: dict, progress: bool,
+              database_url: str | None) -> tuple[dict[str, dict[str, list[str]]], int, int, dict]:
     from paperwire.importer import import_files
+    from paperwire.search.embedder import Embedder
+    from paperwire.search.embedding_job import embed_catalog
+    from paperwire.search.embedding_store import EmbeddingStore
     from paperwire.search.indexer import build_indexes
-    from paperwire.search.query import parse_query
-    from paperwire.search.service import SearchService
     from paperwire.store import open_catalog
 
     _claim_work_dir(home, directory)
@@ -105,24 +115,56 @@ def _rank_all(directory: Path, home: Path, queries: dict[str, str], qrels: dict,
     try:
         if catalog.count() == 0:
             import_files(catalog, [directory / "corpus.jsonl"], "beir", progress=progress)
-        report = build_indexes(settings, catalog, rebuild=True, progress=progress)
         beir_ids = _beir_ids(catalog)
-        service = SearchService(settings, catalog)
-        indexes = service._indexes()
-        rankings: dict[str, dict[str, list[str]]] = {mode: {} for mode in MODES}
-        timings = {mode: 0.0 for mode in MODES}
-        judged = [q for q in queries if q in qrels]
-        for query_id in _progress(judged, progress, "queries"):
-            parsed = parse_query(queries[query_id])
-            for mode in MODES:
-                started = time.perf_counter()
-                ranked, _ = service.rank(indexes, parsed, DEPTH, mode)
-                timings[mode] += time.perf_counter() - started
-                rankings[mode][query_id] = [beir_ids[d] for d, _ in ranked if d in beir_ids]
-        seconds = {mode: round(t / max(len(judged), 1), 4) for mode, t in timings.items()}
-        return rankings, catalog.count(), report.embedded, seconds
+        documents = catalog.count()
+        if database_url is None:
+            embedded = build_indexes(settings, catalog, rebuild=True, progress=progress).embedded
+            return _rank_with(settings, catalog, queries, qrels, beir_ids, progress) + (documents, embedded)
+        # The corpus is embedded once in the work directory's SQLite catalog, then copied (vectors too).
+        embedded = embed_catalog(catalog, EmbeddingStore(catalog.engine), Embedder(), progress=progress)
     finally:
         catalog.engine.dispose()
+    return _rank_in_postgres(settings, queries, qrels, beir_ids, progress, database_url) + (documents, embedded)
+
+
+def _rank_in_postgres(local: Settings, queries: dict[str, str], qrels: dict, beir_ids: dict[int, str],
+                      progress: bool, database_url: str) -> tuple[dict, dict]:
+    """Rankings from search inside PostgreSQL, in a database of its own on that server, dropped after."""
+    from paperwire.search.backends import index_search
+    from paperwire.search.scratch_database import scratch_database
+    from paperwire.store import open_catalog
+    from paperwire.store.copy import copy_catalog
+
+    with scratch_database(database_url, "paperwire_beir") as url:
+        copy_catalog(local.home / "catalog.db", url)
+        settings = dataclasses.replace(local, database_url=url, search_backend="postgres")
+        catalog = open_catalog(url)
+        try:
+            index_search(settings, catalog, progress=progress)
+            return _rank_with(settings, catalog, queries, qrels, beir_ids, progress)
+        finally:
+            catalog.engine.dispose()
+
+
+def _rank_with(settings: Settings, catalog, queries: dict[str, str], qrels: dict, beir_ids: dict[int, str],
+               progress: bool) -> tuple[dict, dict]:
+    """Each mode's ranking of every judged query, and its mean seconds per query."""
+    from paperwire.search.backends import open_search
+    from paperwire.search.query import parse_query
+
+    service = open_search(settings, catalog)
+    indexes = service._indexes()
+    rankings: dict[str, dict[str, list[str]]] = {mode: {} for mode in MODES}
+    timings = {mode: 0.0 for mode in MODES}
+    judged = [q for q in queries if q in qrels]
+    for query_id in _progress(judged, progress, "queries"):
+        parsed = parse_query(queries[query_id])
+        for mode in MODES:
+            started = time.perf_counter()
+            ranked, _ = service.rank(indexes, parsed, DEPTH, mode)
+            timings[mode] += time.perf_counter() - started
+            rankings[mode][query_id] = [beir_ids[d] for d, _ in ranked if d in beir_ids]
+    return rankings, {mode: round(t / max(len(judged), 1), 4) for mode, t in timings.items()}
 
 
 def _claim_work_dir(home: Path, directory: Path) -> None:

@@ -215,24 +215,17 @@ def _rss_mb() -> tuple[float, float]:
     return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
 
 
-def worker(work_dir: Path, query_count: int) -> dict:
-    from paperwire.search.fuse import convex
-    from paperwire.search.query import SearchFilters, parse_query, words
-    from paperwire.search.service import SearchService
-    from paperwire.store import open_catalog
-
-    settings = load_settings(home=work_dir / "home", environ={})
-    catalog = open_catalog(settings.catalog_url)
-    service = SearchService(settings, catalog)
-    indexes = service._indexes()
-    rng = random.Random(SEED)
-    doc_ids = indexes.vectors.doc_ids
+def query_texts(catalog, query_count: int) -> list[str]:
+    """Queries as people type them: 2 to 4 consecutive words of real titles (the same every run)."""
     from sqlalchemy import select
 
+    from paperwire.search.query import words
     from paperwire.store.schema import papers
 
+    rng = random.Random(SEED)
     with catalog.engine.connect() as conn:
-        real_ids = conn.execute(select(papers.c.doc_id).where(papers.c.source != "bench")).scalars().all()
+        real_ids = conn.execute(select(papers.c.doc_id).where(papers.c.source != "bench")
+                                .order_by(papers.c.doc_id)).scalars().all()
     titles = [p.paper.title for p in catalog.by_doc_ids(rng.sample(real_ids, min(len(real_ids), query_count * 2)))]
     texts = []
     for title in titles:
@@ -242,11 +235,16 @@ def worker(work_dir: Path, query_count: int) -> dict:
             texts.append(" ".join(tokens[start:start + rng.choice([2, 3, 4])]))
         if len(texts) >= query_count:
             break
-    facets = indexes.facets
-    counts = {name: int(np.count_nonzero(facets.primary == code)) for code, name in enumerate(facets.vocabulary)}
-    one_percent = min(counts, key=lambda name: abs(counts[name] - len(doc_ids) / 100))
-    filters = SearchFilters(categories=(one_percent,), primary_only=True)
+    return texts
 
+
+def one_percent_of(primary_counts: dict[str, int], papers: int) -> str:
+    """The primary category closest to holding 1% of the papers: the filtered searches' filter."""
+    return min(sorted(primary_counts), key=lambda name: abs(primary_counts[name] - papers / 100))
+
+
+def time_searches(service, texts: list[str], filters) -> dict[str, list[float]]:
+    """Seconds of each search (and of embedding each query alone), warm, one at a time."""
     for text in texts[:20]:  # warm up: model, caches, page cache
         service.search(text, limit=10)
         service.search(text, limit=10, filters=filters)
@@ -263,6 +261,26 @@ def worker(work_dir: Path, query_count: int) -> dict:
         started = time.perf_counter()
         service.embedder.embed_query(text)
         timings["query_embedding"].append(time.perf_counter() - started)
+    return timings
+
+
+def worker(work_dir: Path, query_count: int) -> dict:
+    from paperwire.search.fuse import convex
+    from paperwire.search.query import SearchFilters, parse_query, words
+    from paperwire.search.service import SearchService
+    from paperwire.store import open_catalog
+
+    settings = load_settings(home=work_dir / "home", environ={})
+    catalog = open_catalog(settings.catalog_url)
+    service = SearchService(settings, catalog)
+    indexes = service._indexes()
+    doc_ids = indexes.vectors.doc_ids
+    texts = query_texts(catalog, query_count)
+    facets = indexes.facets
+    counts = {name: int(np.count_nonzero(facets.primary == code)) for code, name in enumerate(facets.vocabulary)}
+    one_percent = one_percent_of(counts, len(doc_ids))
+    filters = SearchFilters(categories=(one_percent,), primary_only=True)
+    timings = time_searches(service, texts, filters)
     rss, peak = _rss_mb()
     vector_dir = settings.index_dir / indexes.state.vectors_dir_name
     in_memory = (vector_dir / "doc_ids.npy").stat().st_size + (vector_dir / "facets.npz").stat().st_size
