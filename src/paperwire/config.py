@@ -10,6 +10,7 @@ Example ``paperwire.toml``::
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import tomllib
 from dataclasses import dataclass
@@ -138,6 +139,7 @@ def load_settings(home: str | Path | None = None, environ: dict[str, str] | None
             values[name] = env_value
     settings = Settings(home=home_path, **{name: _coerce(name, fields[name].type, v) for name, v in values.items()})
     check_search_backend(settings)
+    metrics_networks(settings)  # a bad entry is refused here, by every command, not when the site starts
     return settings
 
 
@@ -150,6 +152,19 @@ def check_search_backend(settings: Settings) -> str:
         raise ConfigError('setting search_backend = "postgres" needs a PostgreSQL catalog: set database_url to '
                           'postgresql://... (or leave search_backend "local" with SQLite)')
     return backend
+
+
+def metrics_networks(settings: Settings) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """The networks of ``metrics_allowed_addresses``; ConfigError naming any entry that is not one."""
+    networks = []
+    for entry in filter(None, (part.strip() for part in settings.metrics_allowed_addresses.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(entry))
+        except ValueError as exc:
+            raise ConfigError(f"setting metrics_allowed_addresses: {entry!r} is not an IP address or network "
+                              f"({exc}); give addresses and networks separated by commas, "
+                              f"e.g. \"127.0.0.1, ::1, 10.0.0.0/8\"") from None
+    return tuple(networks)
 
 
 def _coerce(name: str, type_name: object, value: object) -> object:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from auth.conftest import Browser, _settings, make_both_site, make_site  # noqa: F401 (fixtures)
+from auth.conftest import Browser, make_both_site, make_site  # noqa: F401 (fixtures)
+from click.testing import CliRunner
 from community_site import PAPERS, listed
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
@@ -14,14 +15,13 @@ from sqlalchemy import func, select
 from digest.digest_support import visitor
 from paperwire.accounts import tokens
 from paperwire.accounts.timestamps import utc_now
-from paperwire.config import ConfigError
+from paperwire.cli import main
 from paperwire.digest.compose import compose_due
 from paperwire.digest.deliver import deliver_due
 from paperwire.search import build_indexes
 from paperwire.search.generations import read_state
 from paperwire.store import Catalog
 from paperwire.store.reader_schema import outbox
-from paperwire.web.app import create_app
 
 PAPER_ROUTE = "/papers/{paper_id:path}"
 
@@ -137,12 +137,13 @@ def test_with_no_allowed_addresses_only_admins_read_it(make_site):
 
 
 @pytest.mark.parametrize("entry", ["localhost", "10.0.0.1/8", "10.0.0.0/33", "127.0.0.1;10.0.0.1"])
-def test_an_allowed_address_that_is_no_address_stops_the_site_naming_the_setting(tmp_path, entry):
-    settings = _settings(tmp_path / "home", None, {"metrics_allowed_addresses": f"127.0.0.1, {entry}"})
+def test_an_allowed_address_that_is_no_address_stops_serve_naming_the_setting(tmp_path, entry):
+    result = CliRunner().invoke(main, ["--home", str(tmp_path), "serve"],
+                                env={"PAPERWIRE_METRICS_ALLOWED_ADDRESSES": f"127.0.0.1, {entry}"})
 
-    with pytest.raises(ConfigError, match="metrics_allowed_addresses") as refused:
-        create_app(settings)
-    assert repr(entry) in str(refused.value) and "10.0.0.0/8" in str(refused.value)  # what was wrong, an example
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "setting metrics_allowed_addresses" in result.output and repr(entry) in result.output
+    assert "10.0.0.0/8" in result.output  # an example of what it takes
 
 
 def test_the_local_machine_reads_it_over_real_http_with_search_timings(live_server):

@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from paperwire.config import ConfigError, Settings
+from paperwire.config import metrics_networks
 from paperwire.web.auth.viewer import BadToken, viewer_of
 from paperwire.web.http.asgi import HttpMiddleware
 from paperwire.web.metrics_collector import CatalogCollector
@@ -78,28 +78,11 @@ class RequestMetricsMiddleware(HttpMiddleware):
             await self.app(scope, receive, watched_send)
         finally:
             method = scope["method"] if scope["method"] in METHODS else "other"
-            REQUEST_SECONDS.labels(self.route_template(scope), method, f"{status // 100}xx").observe(time.perf_counter() - started)
+            labels = REQUEST_SECONDS.labels(self.route_template(scope), method, f"{status // 100}xx")
+            labels.observe(time.perf_counter() - started)
 
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def allowed_networks(settings: Settings) -> tuple[Network, ...]:
-    """The networks of ``metrics_allowed_addresses``; ConfigError naming any entry that is not one."""
-    networks = []
-    for entry in (part.strip() for part in settings.metrics_allowed_addresses.split(",")):
-        if not entry:
-            continue
-        try:
-            networks.append(ipaddress.ip_network(entry))
-        except ValueError as exc:
-            raise ConfigError(f"setting metrics_allowed_addresses: {entry!r} is not an IP address or network "
-                              f"({exc}); give addresses and networks separated by commas, "
-                              f"e.g. \"127.0.0.1, ::1, 10.0.0.0/8\"") from None
-    return tuple(networks)
-
-
-def is_allowed(host: str | None, networks: Iterable[Network]) -> bool:
+def is_allowed(host: str | None, networks: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
     """Whether a client address (as the server saw it, or as a trusted proxy forwarded it) is in ``networks``."""
     try:
         address = ipaddress.ip_address(host or "")
@@ -116,7 +99,7 @@ def install_metrics(app: FastAPI) -> None:
     dependencies first (a refused CSRF check, a bad token's 401) and answer other methods 405,
     where a path that does not exist answers 404 to all of them.
     """
-    app.state.metrics_networks = allowed_networks(app.state.settings)
+    app.state.metrics_networks = metrics_networks(app.state.settings)
     app.state.catalog_metrics = CatalogCollector(app.state.settings, app.state.catalog)
     app.add_route("/metrics", metrics, methods=list(METHODS), include_in_schema=False)
 
