@@ -173,6 +173,10 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+# The advisory lock key migrations hold on PostgreSQL ("pwmg").
+_MIGRATION_LOCK = 0x70776D67
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (creates it on an empty database)."""
     config = Config()
@@ -185,6 +189,10 @@ def migrate(engine: Engine) -> None:
                 connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
                 connection.commit()  # the pragma is a no-op inside a transaction
             with connection.begin():
+                if not is_sqlite(engine):
+                    # Processes starting at once on a new database (nodes, workers) take turns:
+                    # the first migrates, the others then find the schema at head.
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
             if is_sqlite(engine):
