@@ -3,19 +3,21 @@ imported papers (with a bad line), a harvest checkpoint, members (one since dele
 session, a token, a vote, a comment thread with a report and a moderator's hide, a claim, a
 submission, a library note, a collection with items, a follow, a saved search, a private feed
 key, subscriptions, a composed digest in the outbox, a rate-limit counter and stored vectors;
-and empty PostgreSQL databases to copy it into.
+another connection that writes to it meanwhile, and empty PostgreSQL databases to copy it into.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import numpy as np
-import pytest
 import orjson
+import pytest
+from sqlalchemy import insert
 
 from paperwire.accounts import sessions, tokens, users
 from paperwire.accounts.ratelimit import RateLimits
@@ -30,6 +32,7 @@ from paperwire.reader import follows, private_feeds, saved_searches
 from paperwire.search.embedding_store import EmbeddingStore
 from paperwire.store import open_catalog
 from paperwire.store.checkpoints import Checkpoints, HarvestCheckpoint
+from paperwire.store.schema import harvest_state
 
 PASSWORD = "correct horse battery staple"
 SECRET = "one secret for the home and its copy"
@@ -105,6 +108,30 @@ def fill_home(home: Path, sample_lines: list[bytes]) -> FilledHome:
     db.dispose()
     return FilledHome(settings, first.paper.id, token, cookie, feed_key, shelf.slug, vectors)
 
+
+
+class Writer(threading.Thread):
+    """Another connection committing a row at a time (harvest checkpoints w0, w1, ...) until stopped."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.engine = open_catalog(url).engine
+        self.committed: list[str] = []
+        self.stop = threading.Event()
+        self.more = threading.Condition()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            name = f"w{len(self.committed)}"
+            with self.engine.begin() as conn:
+                conn.execute(insert(harvest_state).values(name=name, updated_at=datetime.now(timezone.utc)))
+            with self.more:
+                self.committed.append(name)
+                self.more.notify_all()
+
+    def wait_for(self, count: int) -> None:
+        with self.more:
+            assert self.more.wait_for(lambda: len(self.committed) >= count, timeout=30), "the writer was blocked"
 
 
 @pytest.fixture

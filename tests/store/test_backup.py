@@ -5,41 +5,14 @@ catalog is answered with the pg_dump command."""
 from __future__ import annotations
 
 import sqlite3
-import threading
-from datetime import datetime, timezone
 
 import pytest
-from home_support import fill_home, home_settings
-from sqlalchemy import insert, select
+from home_support import Writer, fill_home, home_settings
+from sqlalchemy import select
 
-from paperwire.store import open_catalog
-from paperwire.store import backup
+from paperwire.store import backup, open_catalog
 from paperwire.store.backup import BackupRefused, backup_home
 from paperwire.store.schema import harvest_state, papers
-
-
-class Writer(threading.Thread):
-    """Another connection committing a row at a time (harvest checkpoints w0, w1, ...) until stopped."""
-
-    def __init__(self, url: str) -> None:
-        super().__init__(daemon=True)
-        self.engine = open_catalog(url).engine
-        self.committed: list[str] = []
-        self.stop = threading.Event()
-        self.more = threading.Condition()
-
-    def run(self) -> None:
-        while not self.stop.is_set():
-            name = f"w{len(self.committed)}"
-            with self.engine.begin() as conn:
-                conn.execute(insert(harvest_state).values(name=name, updated_at=datetime.now(timezone.utc)))
-            with self.more:
-                self.committed.append(name)
-                self.more.notify_all()
-
-    def wait_for(self, count: int) -> None:
-        with self.more:
-            assert self.more.wait_for(lambda: len(self.committed) >= count, timeout=30), "the writer was blocked"
 
 
 @pytest.fixture

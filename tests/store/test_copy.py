@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from home_support import PASSWORD, empty_postgres, fill_home, home_settings  # noqa: F401  (a fixture)
+from home_support import PASSWORD, Writer, empty_postgres, fill_home, home_settings  # noqa: F401  (a fixture)
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import make_url
 
@@ -20,7 +20,7 @@ from paperwire.store import open_catalog
 from paperwire.store.copy import CopyRefused, catalog_tables, copy_catalog
 from paperwire.store.db import make_engine
 from paperwire.store import people_schema, reader_schema
-from paperwire.store.schema import paper_authors, papers
+from paperwire.store.schema import harvest_state, paper_authors, papers
 from paperwire.web.app import create_app
 
 
@@ -129,6 +129,28 @@ def test_new_ids_go_on_after_the_highest_the_home_ever_gave(home, empty_postgres
     engine.dispose()
     # ann, bob, carol are 1-3; dave was 4 and deleted: his id is never given to anyone else.
     assert newcomer.id == 5
+
+
+def test_a_home_written_to_during_the_copy_is_copied_as_it_was_when_the_copy_began(home, empty_postgres):
+    target = empty_postgres()
+    writer = Writer(home.settings.catalog_url)
+    writer.start()
+    writer.wait_for(3)
+    before = set(writer.committed)
+
+    def while_copying(table: str, done: int, _total: int) -> None:
+        if table == "papers" and done == 0:  # harvest checkpoints are copied by now; more arrive
+            writer.wait_for(len(writer.committed) + 5)
+
+    report = copy_catalog(source_of(home), target, progress=while_copying)
+    writer.stop.set()
+    writer.join()
+    writer.engine.dispose()
+
+    assert report.differing == []
+    copied = {row[0] for row in rows_of(target, harvest_state)} - {"oai:cs"}
+    assert before <= copied and copied == set(writer.committed[:len(copied)])
+    assert len(copied) < len(writer.committed)
 
 
 class Stop(Exception):

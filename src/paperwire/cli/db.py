@@ -72,6 +72,7 @@ def copy_command(app: AppContext, target_url: str, batch_rows: int, quiet: bool)
     try:
         report = copy_catalog(Path(make_url(settings.catalog_url).database), target_url, batch_rows, bars)
     except KeyboardInterrupt as exc:
+        bars.close()
         click.echo("\ninterrupted: every batch committed so far is kept; run the same command again "
                    "to finish the copy", err=True)
         sys.exit(interrupted_status(exc))
