@@ -18,7 +18,7 @@ from paperwire.accounts.timestamps import as_utc
 from paperwire.importer import import_files
 from paperwire.store import open_catalog
 from paperwire.store.copy import CopyRefused, catalog_tables, copy_catalog
-from paperwire.store.db import make_engine
+from paperwire.store.db import CatalogError, make_engine
 from paperwire.store import people_schema, reader_schema
 from paperwire.store.schema import harvest_state, paper_authors, papers
 from paperwire.web.app import create_app
@@ -214,3 +214,14 @@ def test_a_database_with_papers_or_foreign_tables_is_refused_and_left_alone(home
 def test_only_a_postgresql_database_is_a_target(home, tmp_path):
     with pytest.raises(CopyRefused, match="the target must be a PostgreSQL database"):
         copy_catalog(source_of(home), f"sqlite:///{tmp_path / 'copy.db'}")
+
+
+def test_a_source_that_is_not_a_database_and_an_unreachable_target_are_named(home, tmp_path, empty_postgres):
+    broken = tmp_path / "catalog.db"
+    broken.write_text("not a database")
+    with pytest.raises(CatalogError, match=r"cannot read .*catalog\.db: file is not a database"):
+        copy_catalog(broken, empty_postgres())
+
+    nowhere = "postgresql://paperwire:hunter2@127.0.0.1:1/papers"
+    with pytest.raises(CatalogError, match=r"cannot open the catalog postgresql://paperwire:\*\*\*@127.0.0.1:1/papers"):
+        copy_catalog(source_of(home), nowhere)

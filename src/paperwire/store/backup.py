@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy.engine import URL, make_url
 
@@ -42,6 +43,11 @@ class BackupReport:
     beside: list[Path]  # the settings file and site secret, where the home has them
     size: int  # bytes
     seconds: float
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI that opens the SQLite file ``path`` for reading only."""
+    return f"file:{quote(str(path.resolve()))}?mode=ro"
 
 
 def pg_dump_command(url: str, dest: Path) -> str:
@@ -89,7 +95,7 @@ def backup_home(settings: Settings, dest: Path, force: bool = False,
 
 def _copy_catalog(source: Path, partial: Path, progress: Progress | None) -> None:
     partial.unlink(missing_ok=True)
-    reader = sqlite3.connect(f"file:{source.resolve()}?mode=ro", uri=True, isolation_level=None,
+    reader = sqlite3.connect(read_only_uri(source), uri=True, isolation_level=None,
                              timeout=BUSY_TIMEOUT_S)
     try:
         reader.execute("BEGIN")

@@ -41,10 +41,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from paperwire.accounts.timestamps import as_utc, utc_now
 from paperwire.store import people_schema, reader_schema  # noqa: F401  (their tables join the metadata)
-from paperwire.store.db import CatalogError, make_engine, migrate, shown
+from paperwire.store.backup import read_only_uri
+from paperwire.store.db import CatalogError, cannot_open, make_engine, migrate, shown
 from paperwire.store.schema import metadata
 from paperwire.store.vector_column import HalfVector
 
@@ -126,8 +128,10 @@ def copy_catalog(source: Path, target_url: str, batch_rows: int = BATCH_ROWS,
                 conn.execute(copy_source.update().where(copy_source.c.source == identity)
                              .values(finished_at=utc_now()))
         return CopyReport(counts, time.monotonic() - started, resumed)
-    except sqlite3.Error as exc:
-        raise CatalogError(f"cannot read {source}: {exc}") from None
+    except DBAPIError as exc:
+        if isinstance(exc.orig, sqlite3.Error):  # the source's; the target's are the caller's to explain
+            raise CatalogError(f"cannot read {source}: {exc.orig}") from None
+        raise
     finally:
         reader.dispose()
         target.dispose()
@@ -136,8 +140,7 @@ def copy_catalog(source: Path, target_url: str, batch_rows: int = BATCH_ROWS,
 def _read_only(source: Path) -> Engine:
     # AUTOCOMMIT hands transactions to us: pysqlite would otherwise begin none for a SELECT,
     # and each table would be read at a moment of its own.
-    url = f"sqlite:///file:{source.resolve()}?mode=ro&uri=true"
-    return create_engine(url, isolation_level="AUTOCOMMIT", json_deserializer=orjson.loads)
+    return create_engine(f"sqlite:///{read_only_uri(source)}&uri=true", isolation_level="AUTOCOMMIT", json_deserializer=orjson.loads)
 
 
 def _revision(snapshot: Connection, source: Path) -> str:
@@ -151,6 +154,10 @@ def _claim(target: Engine, identity: str, target_url: str) -> bool:
 
     Refuses a database holding anything else: another home's copy, a catalog with rows in it,
     or tables that are not paperwire's."""
+    try:
+        target.connect().close()
+    except DBAPIError as exc:
+        raise CatalogError(cannot_open(exc, target_url)) from None
     with target.begin() as conn:
         names = set(inspect(conn).get_table_names())
         if copy_source.name in names:
