@@ -98,7 +98,8 @@ class Settings:
     worker_concurrency: int = 2
     worker_stalled_after_s: float = 60.0
     # Prometheus metrics at /metrics: admins, and these client addresses or networks without signing in
-    metrics_allowed_addresses: str = "127.0.0.1, ::1"  # comma-separated, e.g. "127.0.0.1, 10.0.0.0/8"; "" for admins only
+    # Empty by default: behind a proxy that sets no X-Forwarded-For, every visitor would look like 127.0.0.1
+    metrics_allowed_addresses: str = ""  # comma-separated, e.g. "127.0.0.1, 10.0.0.0/8"; "": admins only
 
     @property
     def catalog_url(self) -> str:

@@ -20,10 +20,9 @@ from paperwire.importer import import_files
 from paperwire.store import open_catalog
 
 from conftest import SAMPLE
-from web.live_server import free_port
+from web.live_server import start_serve
 
 PAPERWIRE = Path(sys.executable).parent / "paperwire"
-START_S = 120  # a node loads the query model before it answers
 FOLLOW_S = 0.5  # each node's indexes follow the catalog this often
 WAIT_S = 60
 PASSWORD = "correct horse battery staple"
@@ -56,21 +55,8 @@ def paperwire(home: Path, *arguments: str, stdin: str | None = None) -> str:
 
 
 def start_node(home: Path) -> Node:
-    port = free_port()
-    log = (home / "serve.log").open("wb")
-    process = subprocess.Popen([str(PAPERWIRE), "--home", str(home), "serve", "--port", str(port), "--workers", "1",
-                                "--log-level", "warning"], stdout=log, stderr=subprocess.STDOUT)
-    node = Node(home, f"http://127.0.0.1:{port}", process)
-    deadline = time.monotonic() + START_S
-    while True:
-        try:
-            httpx.get(node.url + "/healthz", timeout=1.0)
-            return node
-        except httpx.TransportError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail(f"node {home.name} did not start: {(home / 'serve.log').read_text()[-2000:]}")
-            time.sleep(0.2)
+    process, url = start_serve(home, home / "serve.log")
+    return Node(home, url, process)
 
 
 def until(check, what: str, wait_s: float = WAIT_S):

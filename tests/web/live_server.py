@@ -44,3 +44,33 @@ def serving(app, port: int | None = None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+SERVE_START_S = 180  # `paperwire serve` loads the query model before it answers
+
+
+def start_serve(home, log, workers: int = 1, environ: dict[str, str] | None = None):
+    """Start the `paperwire serve` command itself for ``home`` on a free port of 127.0.0.1,
+    logging to ``log``: (the process, its base URL) once it answers. The caller stops it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    port = free_port()
+    command = [str(Path(sys.executable).parent / "paperwire"), "--home", str(home), "serve",
+               "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
+    with open(log, "wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
+                                   env={**os.environ, **(environ or {})})
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + SERVE_START_S
+    while True:
+        try:
+            httpx.get(base_url + "/healthz", timeout=1.0)
+            return process, base_url
+        except httpx.TransportError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"paperwire serve did not start: {Path(log).read_text()[-2000:]}")
+            time.sleep(0.2)

@@ -4,11 +4,14 @@ else gets the 404 of a page that does not exist."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import httpx
 import pytest
 from auth.conftest import Browser, make_both_site, make_site  # noqa: F401 (fixtures)
 from click.testing import CliRunner
 from community_site import PAPERS, listed
+from live_server import serving
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
@@ -22,8 +25,10 @@ from paperwire.search import build_indexes
 from paperwire.search.generations import read_state
 from paperwire.store import Catalog
 from paperwire.store.reader_schema import outbox
+from paperwire.web.app import create_app
 
 PAPER_ROUTE = "/papers/{paper_id:path}"
+MONITOR = "127.0.0.1"  # where the tests' Prometheus scrapes from, once allowed
 
 
 def samples(text: str) -> dict[tuple, float]:
@@ -126,11 +131,12 @@ def test_a_configured_network_reads_it_without_signing_in_and_its_neighbours_do_
     assert from_address(site, "::ffff:10.1.2.3").get("/metrics").status_code == 200  # IPv4 on a dual-stack socket
     assert from_address(site, "2001:db8::7").get("/metrics").status_code == 200
     assert from_address(site, "11.0.0.1").get("/metrics").status_code == 404
-    assert from_address(site, "127.0.0.1").get("/metrics").status_code == 404  # the default is replaced
+    assert from_address(site, "127.0.0.1").get("/metrics").status_code == 404  # not even the machine itself
 
 
-def test_with_no_allowed_addresses_only_admins_read_it(make_site):
-    site = make_site(metrics_allowed_addresses="")
+def test_by_default_only_admins_read_it(make_site):
+    """Not even 127.0.0.1: behind a proxy that sets no X-Forwarded-For, every visitor comes from there."""
+    site = make_site()
 
     assert from_address(site, "127.0.0.1").get("/metrics").status_code == 404
     assert signed_in(site, "root", "admin").get("/metrics").status_code == 200
@@ -146,8 +152,15 @@ def test_an_allowed_address_that_is_no_address_stops_serve_naming_the_setting(tm
     assert "10.0.0.0/8" in result.output  # an example of what it takes
 
 
-def test_the_local_machine_reads_it_over_real_http_with_search_timings(live_server):
-    """The live server listens on 127.0.0.1, which the default setting allows."""
+@pytest.fixture
+def monitored_server(web_home):
+    """The web home served on 127.0.0.1 over real HTTP, its own address allowed to read /metrics."""
+    with serving(create_app(dataclasses.replace(web_home, metrics_allowed_addresses=MONITOR))) as base_url:
+        yield base_url
+
+
+def test_the_local_machine_reads_it_over_real_http_with_search_timings(monitored_server):
+    live_server = monitored_server
     before = samples(httpx.get(live_server + "/metrics").text)
     assert httpx.get(live_server + "/search", params={"q": "sparse attention"}).status_code == 200
     assert httpx.get(live_server + "/api/v1/search", params={"q": "attention", "mode": "keyword"}).status_code == 200
@@ -167,7 +180,8 @@ def test_the_local_machine_reads_it_over_real_http_with_search_timings(live_serv
 
 
 def test_outbox_states_match_the_database(make_both_site, smtp_server):
-    site = make_both_site(smtp_host=smtp_server.host, smtp_port=str(smtp_server.port), digest_hour="0")
+    site = make_both_site(smtp_host=smtp_server.host, smtp_port=str(smtp_server.port), digest_hour="0",
+                          metrics_allowed_addresses=MONITOR)
     Catalog(site.db).store(list(PAPERS))  # what the digests list
     visitor(site.db, site.settings, "sent@example.org")
     compose_due(site.db, site.settings, site.app.state.search, now=utc_now())
@@ -175,7 +189,7 @@ def test_outbox_states_match_the_database(make_both_site, smtp_server):
     visitor(site.db, site.settings, "waiting@example.org")
     compose_due(site.db, site.settings, site.app.state.search, now=utc_now())
 
-    scrape = scrape_as(from_address(site, "127.0.0.1"))
+    scrape = scrape_as(from_address(site, MONITOR))
 
     with site.db.connect() as conn:
         in_database = dict(conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status)).all())
@@ -185,16 +199,16 @@ def test_outbox_states_match_the_database(make_both_site, smtp_server):
 
 
 def test_index_lag_counts_the_catalog_revisions_the_index_has_not_reached(make_both_site):
-    site = make_both_site()
+    site = make_both_site(metrics_allowed_addresses=MONITOR)
     catalog = Catalog(site.db)
     catalog.store(list(PAPERS))
-    scrape = scrape_as(from_address(site, "127.0.0.1"))
+    scrape = scrape_as(from_address(site, MONITOR))
     assert value(scrape, "paperwire_index_lag_revisions") is None  # no index on this node yet
 
     build_indexes(site.settings, catalog, progress=False)
     catalog.store([listed(5, 0, "Newer Than The Index")])  # each store is one revision of the catalog
     catalog.store([listed(6, 0, "Newer Still"), listed(7, 0, "As New")])
-    scrape = scrape_as(from_address(site, "127.0.0.1"))
+    scrape = scrape_as(from_address(site, MONITOR))
 
     assert value(scrape, "paperwire_index_lag_revisions") == catalog.max_revision() - read_state(
         site.settings.index_dir).revision == 2
@@ -208,7 +222,7 @@ def make_postgres_site(make_site, postgres_server, fresh_database_names):  # noq
     def make(**settings: str):
         name = next(fresh_database_names)
         postgres_server.psql(f"CREATE DATABASE {name};")
-        return make_site(database_url=postgres_server.get_uri(name), **settings)
+        return make_site(database_url=postgres_server.get_uri(name), metrics_allowed_addresses=MONITOR, **settings)
 
     return make
 
@@ -219,10 +233,11 @@ def test_a_node_searching_inside_postgresql_reports_no_index_lag(make_postgres_s
     catalog.store(list(PAPERS))
     build_indexes(site.settings, catalog, progress=False)  # a local index left from before the switch
     catalog.store([listed(5, 0, "Newer Than The Index")])
-    assert value(scrape_as(from_address(site, "127.0.0.1")), "paperwire_index_lag_revisions") == 1
+    assert value(scrape_as(from_address(site, MONITOR)), "paperwire_index_lag_revisions") == 1
 
-    switched = make_site(database_url=site.settings.database_url, search_backend="postgres")  # the same home
-    scrape = scrape_as(from_address(switched, "127.0.0.1"))
+    switched = make_site(database_url=site.settings.database_url, search_backend="postgres",
+                         metrics_allowed_addresses=MONITOR)  # the same home
+    scrape = scrape_as(from_address(switched, MONITOR))
 
     assert value(scrape, "paperwire_index_lag_revisions") is None
     assert value(scrape, "paperwire_index_age_seconds") is None
@@ -231,7 +246,7 @@ def test_a_node_searching_inside_postgresql_reports_no_index_lag(make_postgres_s
 def test_queue_depth_counts_waiting_jobs_by_task_on_postgresql(make_postgres_site):
     procrastinate = pytest.importorskip("procrastinate")
     site = make_postgres_site()
-    monitor = from_address(site, "127.0.0.1")
+    monitor = from_address(site, MONITOR)
     assert not any(n.startswith("paperwire_queue") for n, _ in scrape_as(monitor))  # no queue set up yet
 
     queue = procrastinate.App(connector=procrastinate.SyncPsycopgConnector(conninfo=site.settings.database_url))
@@ -248,7 +263,7 @@ def test_queue_depth_counts_waiting_jobs_by_task_on_postgresql(make_postgres_sit
 
 
 def test_sqlite_has_no_queue_to_report(make_site):
-    scrape = scrape_as(from_address(make_site(), "127.0.0.1"))
+    scrape = scrape_as(from_address(make_site(metrics_allowed_addresses=MONITOR), MONITOR))
 
     assert value(scrape, "paperwire_catalog_up") == 1
     assert not any(name.startswith("paperwire_queue") for name, _ in scrape)

@@ -7,41 +7,21 @@ A real server: the command itself, on 127.0.0.1, spoken to over raw sockets.
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from paperwire.web.http.limits import MAX_HEAD_BYTES
+from live_server import start_serve
 
-START_TIMEOUT_S = 120
+from paperwire.web.http.limits import MAX_HEAD_BYTES
 
 
 @pytest.fixture(scope="module")
 def served(web_home, tmp_path_factory):
     """(host, port) of `paperwire serve` running the web home with one worker."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    command = [str(Path(sys.executable).parent / "paperwire"), "--home", str(web_home.home), "serve",
-               "--port", str(port), "--workers", "1", "--log-level", "warning"]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    process, base_url = start_serve(web_home.home, tmp_path_factory.mktemp("serve") / "serve.log")
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1.0)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail(f"paperwire serve did not start: {log.read_text()[-2000:]}")
-                time.sleep(0.2)
-        yield "127.0.0.1", port
+        yield "127.0.0.1", int(base_url.rsplit(":", 1)[1])
     finally:
         process.terminate()
         process.wait(timeout=30)
