@@ -80,3 +80,8 @@ class Bound:
 def plain_words(query: ParsedQuery) -> list[str]:
     """The query's plain words (phrases aside), each once, in order."""
     return list(dict.fromkeys(w for term in query.terms for w in words(term)))
+
+
+def query_words(query: ParsedQuery) -> list[str]:
+    """Every word the query searches for, its phrases' too, each once."""
+    return list(dict.fromkeys(plain_words(query) + [w for p in query.phrases for w in words(p)]))
