@@ -180,8 +180,6 @@ def _fill_vectors(catalog, store: EmbeddingStore, progress: bool) -> int:
         vectors = base + rng.normal(0, NOISE, base.shape).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         store.put((p.doc_id, text_hash(document_text(p.paper)), v) for p, v in zip(chunk, vectors))
-    if donor_store is not None:
-        donor_store.close()
     return real_count
 
 
