@@ -19,6 +19,7 @@ from paperwire.config import ConfigError, load_settings
 from paperwire.search import IndexMissing, SearchFilters, SearchService, open_search
 from paperwire.search.backends import index_search
 from paperwire.search.postgres_service import PostgresSearchService
+from paperwire.search.arxiv_query import parse_search_query
 from paperwire.search.query import MAX_QUERY_CHARS
 from paperwire.store import open_catalog
 
@@ -229,3 +230,44 @@ def test_hostile_queries_are_answered_safely_and_bounded(backends, query):
         assert len(results.query.raw) <= len(query) and len(" ".join(results.query.terms)) <= MAX_QUERY_CHARS
     with backends.postgres.catalog.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM papers")).scalar_one() == 1503 + FINCHES
+
+
+def arxiv_page(service, query: str, sort_by: str = "relevance", ascending: bool = False, limit: int = 50):
+    doc_ids, total = service.field_page(parse_search_query(query), None, sort_by, ascending, 0, limit)
+    return [p.paper.id for p in service.catalog.by_doc_ids(doc_ids)], total
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("ti:autoencoder", {"2603.00001", "2603.00002"}),
+    ('abs:"sparse autoencoder"', {"2603.00001", "2603.00003"}),
+    ('abs:"sparse autoencoder" ANDNOT ti:sparse', {"2603.00003"}),
+    ("au:he AND ti:autoencoder", {"2603.00001", "2603.00002"}),
+    ('au:"kaiming he"', {"2603.00001"}),
+    ("au:muller", {"2603.00003"}),
+    ("ti:schrodinger OR id:2603.00002v1", {"2603.00003", "2603.00002"}),
+    ("all:matryoshka", {"2603.00003"}),
+    ("cat:cs.* AND ti:autoencoder", {"2603.00001", "2603.00002"}),
+    ("cat:cs.C* AND ti:autoencoder", {"2603.00002"}),
+    ("submittedDate:[20260303 TO 20260304] AND all:sparse", {"2603.00002", "2603.00003"}),
+])
+def test_the_arxiv_query_api_finds_the_same_papers_on_both(backends, query, expected):
+    for name, service in backends.both():
+        found, total = arxiv_page(service, query)
+        assert set(found) == expected and total == len(expected), (name, query)
+
+
+def test_the_arxiv_query_api_counts_sorts_and_reverses_alike(backends):
+    for name, service in backends.both():
+        newest, total = arxiv_page(service, "ti:finches", "submittedDate", limit=FINCHES)
+        oldest, _ = arxiv_page(service, "ti:finches", "submittedDate", ascending=True, limit=FINCHES)
+        assert total == FINCHES and oldest == newest[::-1], name
+        days = [p.paper.published_date or p.paper.listing_date for p in service.catalog.by_doc_ids(
+            service.field_page(parse_search_query("ti:finches"), None, "submittedDate", False, 0, 20)[0])]
+        assert days == sorted(days, reverse=True), name
+
+
+def test_hostile_arxiv_queries_are_values_never_sql(backends):
+    for query in ("ti:\"'; DROP TABLE papers; --\"", "cat:%", "cat:_*", "au:%_%", 'all:"!:&|<*"'):
+        assert arxiv_page(backends.postgres, query) == ([], 0), query
+    # tsquery operators are characters like any other: around a word, the word is what is searched
+    assert arxiv_page(backends.postgres, 'ti:"!!graph:*"')[1] == arxiv_page(backends.postgres, "ti:graph")[1] > 0

@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from paperwire.config import Settings
 from paperwire.search.embedder import Embedder
+from paperwire.search.field_sql import DATE_COLUMNS, FieldSql
 from paperwire.search.postgres_indexes import missing_indexes
 from paperwire.search.postgres_sql import DAY, Bound, query_words
 from paperwire.search.term_statistics import TermStatistics, rare_words
@@ -56,8 +57,25 @@ class PostgresSearchService(SearchService):
         return self.catalog
 
     def keyword_index(self):
-        raise IndexMissing("the arXiv query API needs the local keyword index: "
-                           "search_backend = \"postgres\" does not answer it yet")
+        raise IndexMissing('search_backend = "postgres" keeps no keyword index on the node')
+
+    def field_page(self, tree, ids: list[str] | None, sort_by: str, ascending: bool, offset: int,
+                   limit: int) -> tuple[list[int], int]:
+        catalog = self._indexes()
+        field = FieldSql(tree, ids)
+        sql = field.sql
+        key = field.relevance if sort_by == "relevance" else DATE_COLUMNS[sort_by]
+        # Best (or newest) first, doc_id breaking ties; ascending is exactly that order reversed.
+        tie = "ASC" if sort_by == "relevance" else "DESC"
+        order = (f"{key} DESC, p.doc_id {tie}" if not ascending else
+                 f"{key} ASC, p.doc_id {'DESC' if tie == 'ASC' else 'ASC'}")
+        page = (f"SELECT p.doc_id FROM papers p WHERE {field.condition} ORDER BY {order} "
+                f"LIMIT {sql.value(limit)} OFFSET {sql.value(offset)}")
+        with catalog.engine.begin() as conn:
+            conn.execute(text("SET LOCAL enable_seqscan = off"))  # the GIN index, as for search
+            doc_ids = conn.execute(text(page), sql.params).scalars().all()
+            total = conn.execute(text(f"SELECT count(*) FROM papers p WHERE {field.condition}"), sql.params).scalar_one()
+        return list(doc_ids), total
 
     def vectors_and_keywords(self):
         raise IndexMissing("For you needs the local indexes: search_backend = \"postgres\" does not answer it yet")

@@ -71,11 +71,12 @@ class Bound:
         # As the keyword index: the exact (folded) name, or its words side by side in one name ("He").
         key = name_key(author)
         loose = " ".join(words(key))
-        same = f"a.name_key = {self.value(key)}"
-        if loose:
-            pattern = " " + loose.replace("\\", "\\\\").replace("_", "\\_") + " "
-            same += f" OR {AUTHOR_WORDS} LIKE {self.value('%' + pattern + '%')}"
+        same = f"a.name_key = {self.value(key)}" + (f" OR {self.author_words(loose)}" if loose else "")
         return f"p.doc_id IN (SELECT a.doc_id FROM paper_authors a WHERE {same})"
+
+    def author_words(self, spaced: str) -> str:
+        """Authors ``a`` whose name holds these words (space-separated), side by side (trigram index)."""
+        return f"{AUTHOR_WORDS} LIKE {self.value('% ' + like_escaped(spaced) + ' %')}"
 
 def plain_words(query: ParsedQuery) -> list[str]:
     """The query's plain words (phrases aside), each once, in order."""
@@ -85,3 +86,8 @@ def plain_words(query: ParsedQuery) -> list[str]:
 def query_words(query: ParsedQuery) -> list[str]:
     """Every word the query searches for, its phrases' too, each once."""
     return list(dict.fromkeys(plain_words(query) + [w for p in query.phrases for w in words(p)]))
+
+
+def like_escaped(text: str) -> str:
+    """``text`` matching itself in a LIKE pattern."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -139,6 +139,16 @@ class SearchService:
         """The current generation's keyword index, for queries of its own (the arXiv API's)."""
         return self._indexes().keyword
 
+    def field_page(self, tree, ids: list[str] | None, sort_by: str, ascending: bool, offset: int,
+                   limit: int) -> tuple[list[int], int]:
+        """doc_ids of one page of the papers an arXiv ``search_query`` tree matches (among ``ids``), and
+        how many match: sort_by relevance, submittedDate or lastUpdatedDate, descending unless ``ascending``."""
+        from paperwire.search.field_query import SORT_FIELDS, field_query
+
+        index = self.keyword_index()
+        return index.page(field_query(tree, index, ids), order_by=SORT_FIELDS[sort_by], ascending=ascending,
+                          offset=offset, limit=limit)
+
     def vectors_and_keywords(self) -> tuple[VectorIndex, keywords.KeywordFeatures]:
         """The current generation's paper vectors and keyword features, rows alike (for the recommender)."""
         loaded = self._indexes()

@@ -7,7 +7,8 @@ parentheses, submittedDate:[A TO B]), id_list, start, max_results, sortBy
 
 Queries are answered from the keyword index (search.field_query: arXiv's fields, words and
 phrases): ``relevance`` is the BM25 score of the query's words, the date sorts use the index's date
-fields, and totalResults is the exact count of matches. ``id_list`` alone is read from the catalog,
+fields, and totalResults is the exact count of matches; with search_backend = "postgres", inside
+PostgreSQL (search.field_sql), relevance being ts_rank there. ``id_list`` alone is read from the catalog,
 in id_list order, as arXiv answers it. A request that cannot be read answers 400 with one Atom
 error entry, as arXiv does; 503 when the search index is not built.
 """
@@ -26,7 +27,7 @@ from paperwire.config import Settings
 from paperwire.paper import clean_text
 from paperwire.search import IndexMissing
 from paperwire.search.arxiv_query import QueryNode, QuerySyntaxError, arxiv_dates, parse_id_list, parse_search_query
-from paperwire.search.field_query import SORT_FIELDS, field_query
+from paperwire.search.field_query import SORT_FIELDS
 from paperwire.store.catalog import StoredPaper
 from paperwire.web.api.common import INDEX_MISSING, ApiError, JsonErrorRoute, paper_url, search_service
 from paperwire.web.deps import get_catalog, get_settings
@@ -153,11 +154,9 @@ def _matching(request: Request, tree: QueryNode, ids: list[str] | None, sort_by:
               start: int, count: int) -> tuple[list[StoredPaper], int]:
     """One page of the papers matching ``tree`` (among ``ids``), and how many match in all."""
     try:
-        index = search_service(request).keyword_index()
+        doc_ids, total = search_service(request).field_page(tree, ids, sort_by, ascending, start, count)
     except IndexMissing:
         raise ApiError(503, INDEX_MISSING) from None
-    doc_ids, total = index.page(field_query(tree, index, ids), order_by=SORT_FIELDS[sort_by], ascending=ascending,
-                                offset=start, limit=count)
     # The index follows the catalog at each `paperwire index`: a paper deleted since is not shown.
     return [stored for stored in get_catalog(request).by_doc_ids(doc_ids) if not stored.deleted], total
 
