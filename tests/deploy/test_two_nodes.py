@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 import httpx
@@ -19,9 +20,9 @@ from paperwire.config import load_settings
 from paperwire.importer import import_files
 from paperwire.store import open_catalog
 
-from conftest import SAMPLE
 from web.live_server import start_serve
 
+SAMPLE = files("paperwire") / "sample" / "arxiv-sample.jsonl.gz"
 PAPERWIRE = Path(sys.executable).parent / "paperwire"
 FOLLOW_S = 0.5  # each node's indexes follow the catalog this often
 WAIT_S = 60

@@ -16,6 +16,7 @@ import threading
 import time
 from datetime import datetime, timezone
 from email import message_from_bytes, policy
+from importlib.resources import files
 from itertools import islice
 
 import pytest
@@ -28,10 +29,10 @@ from paperwire.paper import Paper
 from paperwire.search.embedding_store import EmbeddingStore
 from paperwire.store import open_catalog
 
-from conftest import SAMPLE
 from digest.digest_support import visitor
 from jobs.worker_support import PAPERWIRE, WAIT_S, Output
 
+SAMPLE = files("paperwire") / "sample" / "arxiv-sample.jsonl.gz"
 JOBS = ("harvest", "embed", "index", "trending", "compose", "deliver")
 STALLED_AFTER_S = 10  # a killed worker's job is queued again 10-20 s after its last heartbeat
 
