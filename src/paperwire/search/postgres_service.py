@@ -22,6 +22,7 @@ from paperwire.search.postgres_indexes import missing_indexes
 from paperwire.search.postgres_sql import DAY, Bound, query_words
 from paperwire.search.term_statistics import TermStatistics, rare_words
 from paperwire.search.query import ParsedQuery, SearchFilters
+from paperwire.search.recent_papers import RecentPapers
 from paperwire.search.service import IndexMissing, SearchResults, SearchService
 from paperwire.store import Catalog
 
@@ -45,6 +46,7 @@ class PostgresSearchService(SearchService):
         self._ready = False
         self._ready_lock = threading.Lock()
         self._terms = TermStatistics()
+        self._recent = RecentPapers(catalog)
 
     def _indexes(self) -> Catalog:
         if not self._ready:
@@ -78,7 +80,8 @@ class PostgresSearchService(SearchService):
         return list(doc_ids), total
 
     def vectors_and_keywords(self):
-        raise IndexMissing("For you needs the local indexes: search_backend = \"postgres\" does not answer it yet")
+        self._indexes()
+        return self._recent.vectors_and_keywords()
 
     # ---- words -------------------------------------------------------------------------
 
