@@ -80,15 +80,20 @@ def fresh_database_names():
     return (f"paperwire_test_{n}" for n in itertools.count())
 
 
+@pytest.fixture
+def postgres_url(postgres_server, fresh_database_names) -> str:
+    """The URL of a fresh, empty PostgreSQL database."""
+    name = next(fresh_database_names)
+    postgres_server.psql(f"CREATE DATABASE {name};")
+    return postgres_server.get_uri(name)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, settings: Settings) -> str:
     """The URL of an empty database: the home's SQLite file, or a fresh PostgreSQL database."""
     if request.param == "sqlite":
         return settings.catalog_url
-    server = request.getfixturevalue("postgres_server")
-    name = next(request.getfixturevalue("fresh_database_names"))
-    server.psql(f"CREATE DATABASE {name};")
-    return server.get_uri(name)
+    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture

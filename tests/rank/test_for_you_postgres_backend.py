@@ -13,11 +13,9 @@ from paperwire.search.backends import index_search, open_search
 
 
 @pytest.fixture
-def database_url(postgres_server, fresh_database_names) -> str:
+def database_url(postgres_url) -> str:
     """This module's worlds live in PostgreSQL only: the backend needs it."""
-    name = next(fresh_database_names)
-    postgres_server.psql(f"CREATE DATABASE {name};")
-    return postgres_server.get_uri(name)
+    return postgres_url
 
 
 @pytest.fixture
