@@ -88,10 +88,10 @@ def register(main: click.Group) -> None:
                 for report in import_files(catalog, [sample]):
                     click.echo(report.summary())
             _seed_sample_vectors(app.settings, catalog)
-        from paperwire.search import build_indexes
+        from paperwire.search.backends import index_search
 
         click.echo("updating the search indexes")
-        build_indexes(app.settings, catalog, rebuild=False, progress=True)
+        index_search(app.settings, catalog, progress=True)
         click.echo(f"paperwire demo on http://{host}:{port}")
         run_server(app.settings.home, host, port, workers, log_level)
 
