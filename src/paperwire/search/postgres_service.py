@@ -17,13 +17,14 @@ from sqlalchemy import text
 
 from paperwire.config import Settings
 from paperwire.search.embedder import Embedder
+from paperwire.search.embedding_store import EmbeddingStore
 from paperwire.search.field_sql import DATE_COLUMNS, FieldSql
 from paperwire.search.postgres_indexes import missing_indexes
 from paperwire.search.postgres_sql import DAY, Bound, query_words
-from paperwire.search.term_statistics import TermStatistics, rare_words
 from paperwire.search.query import ParsedQuery, SearchFilters
 from paperwire.search.recent_papers import RecentPapers
 from paperwire.search.service import IndexMissing, SearchResults, SearchService
+from paperwire.search.term_statistics import TermStatistics, rare_words
 from paperwire.store import Catalog
 
 # BM25 reads each candidate's row and lexemes (about 50 µs a paper at 88k), so at most this many
@@ -35,7 +36,8 @@ K1, B = 1.2, 0.75
 TITLE_WEIGHT = 0.3
 ALL_WORDS_BOOST = 2.0
 # HNSW: candidates kept while walking the graph, and how many papers an iterative scan may visit
-# before it gives up looking for papers passing the filters.
+# before it gives up looking for papers passing the filters (a filter the planner sees is narrow
+# is answered exactly instead, from the papers passing it).
 EF_SEARCH = 200
 MAX_SCAN_TUPLES = 40_000
 
@@ -153,8 +155,6 @@ class PostgresSearchService(SearchService):
             return [(int(d), float(s)) for d, s in conn.execute(text(nearest), sql.params)]
 
     def _paper_vector(self, catalog: Catalog, doc_id: int) -> np.ndarray | None:
-        from paperwire.search.embedding_store import EmbeddingStore
-
         found = EmbeddingStore(catalog.engine).get([doc_id]).get(doc_id)
         return found[1] if found else None
 
