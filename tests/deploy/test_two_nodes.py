@@ -1,5 +1,7 @@
 """Two `paperwire serve` nodes, each with a home of its own, around one PostgreSQL, as behind a
-load balancer: a reader may reach either one at each request. Real processes on 127.0.0.1."""
+load balancer: a reader may reach either one at each request; workers embed through the shared
+queue. Each search backend in turn: the nodes' own indexes following the catalog, or none (search
+inside PostgreSQL). Real processes on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -69,20 +71,31 @@ def until(check, what: str, wait_s: float = WAIT_S):
     return answer
 
 
-@pytest.fixture(scope="module")
-def deployment(postgres_server, tmp_path_factory):
-    """One PostgreSQL holding 30 sample papers with their vectors, and two nodes serving it."""
-    postgres_server.psql("CREATE DATABASE two_nodes;")
-    url = postgres_server.get_uri("two_nodes")
-    root = tmp_path_factory.mktemp("deployment")
-    shared = {"database_url": url, "secret_key": secrets.token_urlsafe(48), "index_follow_seconds": FOLLOW_S}
+def embed_as_a_worker(home: Path) -> None:
+    """One pass of a queue worker taking only the embed job (the nodes never embed)."""
+    paperwire(home, "worker", "--once", *(option for job in ("harvest", "index", "trending", "compose", "deliver")
+                                          for option in ("--skip", job)))
+
+
+@pytest.fixture(scope="module", params=["local", "postgres"])
+def deployment(request, postgres_server, tmp_path_factory):
+    """One PostgreSQL holding 30 sample papers with their vectors, and two nodes serving it,
+    searching with their own indexes (local) or inside PostgreSQL."""
+    backend = request.param
+    postgres_server.psql(f"CREATE DATABASE two_nodes_{backend};")
+    url = postgres_server.get_uri(f"two_nodes_{backend}")
+    root = tmp_path_factory.mktemp(f"deployment-{backend}")
+    shared = {"database_url": url, "secret_key": secrets.token_urlsafe(48), "index_follow_seconds": FOLLOW_S,
+              "search_backend": backend}
     homes = [write_settings(root / name, **shared) for name in ("node-a", "node-b", "worker")]
     catalog = open_catalog(url)
     sample = root / "sample.jsonl"
     sample.write_bytes(b"".join(gzip.open(SAMPLE).readlines()[:31]))
     import_files(catalog, [sample], progress=False)
-    paperwire(homes[2], "embed", "--quiet")  # a worker's job: the nodes never embed
     catalog.engine.dispose()
+    embed_as_a_worker(homes[2])
+    if backend == "postgres":
+        paperwire(homes[2], "index", "--quiet")  # once for the deployment: the database's own indexes
     nodes = [start_node(home) for home in homes[:2]]
     yield nodes, homes[2]
     for node in nodes:
@@ -111,12 +124,13 @@ def first_paper(home: Path):
         catalog.engine.dispose()
 
 
-def test_each_node_serves_the_catalog_with_its_own_indexes_built_from_the_stored_vectors(deployment):
+def test_each_node_searches_the_catalog_with_the_stored_vectors(deployment):
     nodes, worker_home = deployment
     paper = first_paper(worker_home)
     for node in nodes:
         until(lambda: paper.id in searched(node, paper.title), f"{node.home.name} finds {paper.id}")
-        assert (node.home / "indexes" / "state.json").exists()  # its own indexes, beside its own home
+        has_indexes = (node.home / "indexes" / "state.json").exists()  # its own, beside its own home
+        assert has_indexes == (load_settings(home=node.home).search_backend == "local")
 
 
 def test_a_member_signed_in_on_one_node_votes_and_comments_and_the_other_node_shows_it(deployment):
@@ -149,7 +163,7 @@ def test_a_paper_imported_and_embedded_by_a_worker_becomes_searchable_on_both_no
     later = tmp_path / "later.jsonl"
     later.write_bytes(gzip.open(SAMPLE).readlines()[40])
     paperwire(worker_home, "import", str(later))
-    paperwire(worker_home, "embed", "--quiet")
+    embed_as_a_worker(worker_home)
     catalog = open_catalog(load_settings(home=worker_home).catalog_url)
     newest = max(catalog.by_doc_ids(range(1, 100)), key=lambda p: p.doc_id).paper
     catalog.engine.dispose()
