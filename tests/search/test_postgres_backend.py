@@ -14,14 +14,17 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from paperwire.config import ConfigError, load_settings
 from paperwire.search import IndexMissing, SearchFilters, SearchService, open_search
 from paperwire.search.backends import index_search
+from paperwire.search import postgres_service
 from paperwire.search.postgres_service import PostgresSearchService
 from paperwire.search.arxiv_query import parse_search_query
 from paperwire.search.query import MAX_QUERY_CHARS
 from paperwire.store import open_catalog
+from paperwire.web.http.overload import is_overload
 
 from search.conftest import WordHashEmbedder, make_test_paper
 
@@ -230,6 +233,15 @@ def test_hostile_queries_are_answered_safely_and_bounded(backends, query):
         assert len(results.query.raw) <= len(query) and len(" ".join(results.query.terms)) <= MAX_QUERY_CHARS
     with backends.postgres.catalog.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM papers")).scalar_one() == 1503 + FINCHES
+
+
+def test_a_search_statement_past_its_time_budget_is_cancelled_and_answered_as_overload(backends, monkeypatch):
+    """Whatever a query was built to cost, the server stops it: the reader gets 503 and Retry-After."""
+    monkeypatch.setattr(postgres_service, "STATEMENT_TIMEOUT_MS", 100)
+    with pytest.raises(OperationalError) as cancelled:  # not 10 s later
+        with postgres_service.bounded(backends.postgres.catalog) as conn:
+            conn.execute(text("SELECT pg_sleep(10)"))
+    assert is_overload(cancelled.value)
 
 
 def arxiv_page(service, query: str, sort_by: str = "relevance", ascending: bool = False, limit: int = 50):

@@ -11,9 +11,11 @@ gets its k papers. The query is embedded here, on the node, as the local backend
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
+from typing import Iterator
 
 import numpy as np
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from paperwire.config import Settings
 from paperwire.search.embedder import Embedder
@@ -40,6 +42,20 @@ ALL_WORDS_BOOST = 2.0
 # is answered exactly instead, from the papers passing it).
 EF_SEARCH = 200
 MAX_SCAN_TUPLES = 40_000
+# No search statement may run longer, whatever a query was built to cost: the server cancels it and
+# the reader gets a 503 (try again) instead of holding a connection and a core.
+STATEMENT_TIMEOUT_MS = 3000
+SEQUENTIAL_SCANS_OFF = {"enable_seqscan": "off"}
+
+
+@contextmanager
+def bounded(catalog: Catalog, settings: dict[str, object] | None = None) -> Iterator[Connection]:
+    """A transaction for one search's statements: at most STATEMENT_TIMEOUT_MS each, with these
+    planner ``settings`` (e.g. {"enable_seqscan": "off"}, constants of this module) for it alone."""
+    with catalog.engine.begin() as conn:
+        for name, value in {"statement_timeout": STATEMENT_TIMEOUT_MS, **(settings or {})}.items():
+            conn.execute(text(f"SET LOCAL {name} = {value}"))
+        yield conn
 
 
 class PostgresSearchService(SearchService):
@@ -75,8 +91,7 @@ class PostgresSearchService(SearchService):
                  f"{key} ASC, p.doc_id {'DESC' if tie == 'ASC' else 'ASC'}")
         page = (f"SELECT p.doc_id FROM papers p WHERE {field.condition} ORDER BY {order} "
                 f"LIMIT {sql.value(limit)} OFFSET {sql.value(offset)}")
-        with catalog.engine.begin() as conn:
-            conn.execute(text("SET LOCAL enable_seqscan = off"))  # the GIN index, as for search
+        with bounded(catalog, SEQUENTIAL_SCANS_OFF) as conn:  # the GIN index, as for search
             doc_ids = conn.execute(text(page), sql.params).scalars().all()
             total = conn.execute(text(f"SELECT count(*) FROM papers p WHERE {field.condition}"), sql.params).scalar_one()
         return list(doc_ids), total
@@ -95,7 +110,8 @@ class PostgresSearchService(SearchService):
             return [], 0
         where = sql.filters(query.filters)
         every = sql.all_words(query)
-        with catalog.engine.begin() as conn:
+        # Row by row the wide papers rows cost more than the planner thinks: the GIN index, always.
+        with bounded(catalog, SEQUENTIAL_SCANS_OFF) as conn:
             terms, total = self._terms.terms(conn, query_words(query))
             # RANKED_MATCHES candidates, best kinds first: papers holding every word; papers holding the
             # query's rarer words (those BM25 weighs: a common word alone adds little); any. Each kind
@@ -121,8 +137,6 @@ class PostgresSearchService(SearchService):
                                  * {together} AS score,
                        count(*) OVER () AS ranked
                 FROM tf c GROUP BY c.doc_id, c.search_text ORDER BY score DESC, c.doc_id LIMIT {sql.value(depth)}"""
-            # Row by row the wide papers rows cost more than the planner thinks: the GIN index, always.
-            conn.execute(text("SET LOCAL enable_seqscan = off"))
             rows = conn.execute(text(ranked), sql.params).all()
         return [(int(d), float(s)) for d, s, _ in rows], rows[0][2] if rows else 0
 
@@ -148,10 +162,8 @@ class PostgresSearchService(SearchService):
                 FROM paper_vectors v JOIN papers p ON p.doc_id = v.doc_id WHERE {where}
                 ORDER BY distance LIMIT {sql.value(count)})
             SELECT doc_id, 1 - distance FROM nearest ORDER BY distance, doc_id"""
-        with catalog.engine.begin() as conn:
-            conn.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
-            conn.execute(text(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, min(count, 1000))}"))
-            conn.execute(text(f"SET LOCAL hnsw.max_scan_tuples = {MAX_SCAN_TUPLES}"))
+        with bounded(catalog, {"hnsw.iterative_scan": "relaxed_order", "hnsw.ef_search": max(EF_SEARCH, min(count, 1000)),
+                               "hnsw.max_scan_tuples": MAX_SCAN_TUPLES}) as conn:
             return [(int(d), float(s)) for d, s in conn.execute(text(nearest), sql.params)]
 
     def _paper_vector(self, catalog: Catalog, doc_id: int) -> np.ndarray | None:
@@ -165,7 +177,7 @@ class PostgresSearchService(SearchService):
         where = sql.filters(query.filters)
         order = ("p.upvotes DESC, " if sort == "upvotes" else "") + f"{DAY} DESC NULLS LAST, p.doc_id DESC"
         page = f"SELECT p.doc_id FROM papers p WHERE {where} ORDER BY {order} LIMIT {sql.value(limit)} OFFSET {sql.value(offset)}"
-        with catalog.engine.connect() as conn:
+        with bounded(catalog) as conn:
             doc_ids = conn.execute(text(page), sql.params).scalars().all()
             total = conn.execute(text(f"SELECT count(*) FROM papers p WHERE {where}"), sql.params).scalar_one()
         return SearchResults(hits=self._hits([(d, 0.0) for d in doc_ids], query), total=total, query=query)
