@@ -15,7 +15,6 @@ from paperwire.importer import import_files
 from paperwire.search.embedder import Embedder
 from paperwire.search.embedding_job import embed_catalog, export_vectors
 from paperwire.search.embedding_store import EmbeddingStore
-from paperwire.search.indexer import embedding_store_path
 from paperwire.store import open_catalog
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "src/paperwire/sample"
@@ -29,7 +28,7 @@ def main() -> None:
             import_files(catalog, [sample])
         embedder = Embedder()
         out = SAMPLE_DIR / "arxiv-sample.vectors.npz"
-        with EmbeddingStore(embedding_store_path(settings)) as store:
+        with EmbeddingStore(catalog.engine) as store:
             embed_catalog(catalog, store, embedder)
             count = export_vectors(catalog, store, out, embedder.max_tokens)
     print(f"{count} vectors -> {out} ({out.stat().st_size / 1e6:.1f} MB)")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from paperwire.search.arxiv_query import FieldTerm, QuerySyntaxError, parse_search_query
-from paperwire.search.field_query import SORT_FIELDS, field_query
-from paperwire.search.keyword import KeywordIndex
+from paperwire.search.local.field_query import SORT_FIELDS, field_query
+from paperwire.search.local.keyword import KeywordIndex
 
 PAPERS = [
     dict(arxiv_id="2601.00001", title="Quantum computing with neural networks", abstract="We train networks on qubits.",

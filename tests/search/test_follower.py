@@ -8,8 +8,8 @@ from paperwire.config import load_settings
 from paperwire.search import SearchService
 from paperwire.search.embedding_job import embed_catalog
 from paperwire.search.embedding_store import EmbeddingStore
-from paperwire.search.follower import CatalogFollower, follows_catalog
-from paperwire.search.generations import read_state
+from paperwire.search.local.follower import CatalogFollower, follows_catalog
+from paperwire.search.local.generations import read_state
 from paperwire.store import open_catalog
 
 
@@ -50,7 +50,7 @@ def test_a_node_indexes_what_the_workers_embedded_and_waits_for_the_rest(shared,
     shared.store(papers[:3])
     embed_catalog(shared, EmbeddingStore(shared.engine), fake_embedder, progress=False)  # a worker's embed job
     follower = CatalogFollower(node, shared)
-    monkeypatch.setattr("paperwire.search.indexer.Embedder", NoEmbedding)
+    monkeypatch.setattr("paperwire.search.local.indexer.Embedder", NoEmbedding)
     follower.follow_once()
     assert searchable(node, shared) == {p.id for p in papers[:3]}
 
@@ -74,7 +74,7 @@ def test_a_paper_waiting_for_its_vector_holds_back_only_the_changes_after_it(sha
     waiting = next(p for batch in shared.changed_since(0) for p in batch if p.paper.id == second.id)
     store.delete([waiting.doc_id])  # its worker was killed before storing it
 
-    monkeypatch.setattr("paperwire.search.indexer.Embedder", NoEmbedding)
+    monkeypatch.setattr("paperwire.search.local.indexer.Embedder", NoEmbedding)
     CatalogFollower(node, shared).follow_once()
     assert searchable(node, shared) == {first.id}  # the third waits behind the second, in revision order
     assert read_state(node.index_dir).revision == waiting.revision - 1

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from paperwire.search import IndexMissing, SearchService, build_indexes
-from paperwire.search.generations import FORMAT, state_path
+from paperwire.search.local.generations import FORMAT, state_path
 
 
 def test_an_index_of_an_older_format_is_not_served_and_is_rebuilt(settings, catalog, fake_embedder, real_papers):

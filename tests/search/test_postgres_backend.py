@@ -19,8 +19,8 @@ from sqlalchemy.exc import OperationalError
 from paperwire.config import ConfigError, load_settings
 from paperwire.search import IndexMissing, SearchFilters, SearchService, open_search
 from paperwire.search.backends import index_search
-from paperwire.search import postgres_service
-from paperwire.search.postgres_service import PostgresSearchService
+from paperwire.search.postgres import service as postgres_service
+from paperwire.search.postgres.service import PostgresSearchService
 from paperwire.search.arxiv_query import parse_search_query
 from paperwire.search.query import MAX_QUERY_CHARS
 from paperwire.store import open_catalog

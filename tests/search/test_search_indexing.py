@@ -9,7 +9,7 @@ import pytest
 
 from paperwire.paper import DeletedRecord
 from paperwire.search import SearchFilters, SearchService, build_indexes
-from paperwire.search import indexer
+from paperwire.search.local import indexer
 
 
 def index(settings, catalog, embedder, **kwargs):

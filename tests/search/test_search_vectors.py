@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from paperwire.search import vectors
-from paperwire.search.vectors import VectorIndex, build_ann
+from paperwire.search.local import vectors
+from paperwire.search.local.vectors import VectorIndex, build_ann
 
 
 @pytest.fixture(scope="module")

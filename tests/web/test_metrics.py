@@ -22,7 +22,7 @@ from paperwire.cli import main
 from paperwire.digest.compose import compose_due
 from paperwire.digest.deliver import deliver_due
 from paperwire.search import build_indexes
-from paperwire.search.generations import read_state
+from paperwire.search.local.generations import read_state
 from paperwire.store import Catalog
 from paperwire.store.reader_schema import outbox
 from paperwire.web.app import create_app

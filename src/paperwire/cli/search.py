@@ -175,7 +175,7 @@ def register(main: click.Group) -> None:
           paperwire eval beir ../shared/eval/scifact --split train --work-dir /tmp/scifact \\
               --backend postgres --database-url postgresql://paperwire@localhost/postgres
         """
-        from paperwire.search.beir import BeirError, evaluate
+        from paperwire.search.measure.beir import BeirError, evaluate
         from paperwire.store import CatalogError
 
         if (backend == "postgres") != bool(database_url):
@@ -225,12 +225,12 @@ def register(main: click.Group) -> None:
           paperwire bench search --from-home ~/.paperwire --size 1000000
           paperwire bench search --from-home ~/.paperwire --postgres --work-dir /tmp/bench-88k
         """
-        from paperwire.search.benchmark import run_benchmark
+        from paperwire.search.measure.benchmark import run_benchmark
 
         figures = run_benchmark(size=size, data=data, work_dir=work_dir, queries=queries, progress=not as_json,
                                 from_home=from_home)
         if postgres:
-            from paperwire.search.postgres_benchmark import run_postgres_benchmark
+            from paperwire.search.measure.postgres_benchmark import run_postgres_benchmark
 
             figures["postgres"] = run_postgres_benchmark(Path(figures["work_dir"]), queries, progress=not as_json)
         click.echo(json.dumps(figures, indent=2) if as_json else _bench_text(figures))

@@ -28,7 +28,7 @@ from paperwire.rank.model import BACKGROUND_SIZE, Background, Candidates, Reader
 from paperwire.rank.signals import Signals, reader_signals, signature
 from paperwire.reader.follows import Followed, followed
 from paperwire.search import IndexMissing, SearchService
-from paperwire.search.vectors import VectorIndex
+from paperwire.search.local.vectors import VectorIndex
 from paperwire.store import Catalog, StoredPaper
 from paperwire.store.browse import latest_listing_date
 from paperwire.store.catalog import row_to_stored

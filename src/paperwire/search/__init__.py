@@ -6,7 +6,7 @@
 """
 
 from paperwire.search.backends import open_search
-from paperwire.search.indexer import IndexBusy, IndexReport, build_indexes
+from paperwire.search.local.indexer import IndexBusy, IndexReport, build_indexes
 from paperwire.search.query import ParsedQuery, SearchFilters, parse_query
 from paperwire.search.service import Hit, IndexMissing, SearchResults, SearchService
 

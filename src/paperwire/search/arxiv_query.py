@@ -1,5 +1,5 @@
 """arXiv's query language: ``search_query`` and ``id_list`` parsed into a tree, and the dates arXiv
-sorts by. Pure: text in, tree out (search.field_query turns the tree into an index query).
+sorts by. Pure: text in, tree out (search.local.field_query turns the tree into an index query).
 
 Grammar (arXiv's, with parentheses; AND binds tighter than OR, like Lucene's)::
 

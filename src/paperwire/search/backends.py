@@ -15,7 +15,7 @@ from paperwire.store import Catalog
 def open_search(settings: Settings, catalog: Catalog, embedder: Embedder | None = None) -> SearchService:
     """The search service ``settings.search_backend`` names, over ``catalog``."""
     if check_search_backend(settings) == "postgres":
-        from paperwire.search.postgres_service import PostgresSearchService
+        from paperwire.search.postgres.service import PostgresSearchService
 
         return PostgresSearchService(settings, catalog, embedder)
     return SearchService(settings, catalog, embedder)
@@ -41,12 +41,12 @@ def index_search(settings: Settings, catalog: Catalog, *, rebuild: bool = False,
     up to the catalog; or, for postgres, the missing vectors embedded and the database's indexes created
     (no file is written but the query model, which each node embeds queries with)."""
     if check_search_backend(settings) == "local":
-        from paperwire.search.indexer import build_indexes
+        from paperwire.search.local.indexer import build_indexes
 
         return build_indexes(settings, catalog, rebuild=rebuild, progress=progress, embedder=embedder)
     from paperwire.search.embedding_job import embed_catalog
     from paperwire.search.embedding_store import EmbeddingStore
-    from paperwire.search.postgres_indexes import ensure_indexes
+    from paperwire.search.postgres.indexes import ensure_indexes
     from paperwire.search.query_encoder import ensure_export, query_model_dir
 
     started = time.monotonic()

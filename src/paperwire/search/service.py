@@ -14,15 +14,15 @@ from paperwire.config import Settings
 from paperwire.paper import clean_text, title_key
 from paperwire.rank import keywords
 from paperwire.search.embedder import Embedder, ModelError, document_text
-from paperwire.search.facets import FacetRows
+from paperwire.search.local.facets import FacetRows
 from paperwire.search.fuse import convex
-from paperwire.search.generations import IndexState, read_state, state_path
-from paperwire.search.keyword import KeywordIndex
+from paperwire.search.local.generations import IndexState, read_state, state_path
+from paperwire.search.local.keyword import KeywordIndex
 from paperwire.search.query import ParsedQuery, SearchFilters, parse_query, with_filters, words
 from paperwire.search.query_encoder import OnnxQueryEncoder, query_model_dir
 from paperwire.search.snippets import highlight, snippet
 from paperwire.search.timings import timed
-from paperwire.search.vectors import VectorIndex
+from paperwire.search.local.vectors import VectorIndex
 from paperwire.store import Catalog, StoredPaper
 
 SORTS = ("relevance", "newest", "upvotes")
@@ -143,7 +143,7 @@ class SearchService:
                    limit: int) -> tuple[list[int], int]:
         """doc_ids of one page of the papers an arXiv ``search_query`` tree matches (among ``ids``), and
         how many match: sort_by relevance, submittedDate or lastUpdatedDate, descending unless ``ascending``."""
-        from paperwire.search.field_query import SORT_FIELDS, field_query
+        from paperwire.search.local.field_query import SORT_FIELDS, field_query
 
         index = self.keyword_index()
         return index.page(field_query(tree, index, ids), order_by=SORT_FIELDS[sort_by], ascending=ascending,

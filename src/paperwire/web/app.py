@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 
 from paperwire.config import Settings, load_settings
 from paperwire.search import IndexMissing, open_search
-from paperwire.search.follower import CatalogFollower, follows_catalog
+from paperwire.search.local.follower import CatalogFollower, follows_catalog
 from paperwire.store import open_catalog
 from paperwire.web.api import arxiv as arxiv_api
 from paperwire.web.api import docs as api_docs

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from paperwire.config import Settings
 from paperwire.digest import outbox
-from paperwire.search.generations import read_state, state_path
+from paperwire.search.local.generations import read_state, state_path
 from paperwire.store import Catalog
 
 log = logging.getLogger(__name__)

@@ -5,10 +5,10 @@ Parameters as arXiv's: search_query (ti: au: abs: co: jr: cat: rn: id: all:, AND
 parentheses, submittedDate:[A TO B]), id_list, start, max_results, sortBy
 (relevance | lastUpdatedDate | submittedDate), sortOrder (ascending | descending).
 
-Queries are answered from the keyword index (search.field_query: arXiv's fields, words and
+Queries are answered from the keyword index (search.local.field_query: arXiv's fields, words and
 phrases): ``relevance`` is the BM25 score of the query's words, the date sorts use the index's date
 fields, and totalResults is the exact count of matches; with search_backend = "postgres", inside
-PostgreSQL (search.field_sql), relevance being ts_rank there. ``id_list`` alone is read from the catalog,
+PostgreSQL (search.postgres.field_sql), relevance being ts_rank there. ``id_list`` alone is read from the catalog,
 in id_list order, as arXiv answers it. A request that cannot be read answers 400 with one Atom
 error entry, as arXiv does; 503 when the search index is not built.
 """
@@ -27,7 +27,7 @@ from paperwire.config import Settings
 from paperwire.paper import clean_text
 from paperwire.search import IndexMissing
 from paperwire.search.arxiv_query import QueryNode, QuerySyntaxError, arxiv_dates, parse_id_list, parse_search_query
-from paperwire.search.field_query import SORT_FIELDS
+from paperwire.search.local.field_query import SORT_FIELDS
 from paperwire.store.catalog import StoredPaper
 from paperwire.web.api.common import INDEX_MISSING, ApiError, JsonErrorRoute, paper_url, search_service
 from paperwire.web.deps import get_catalog, get_settings

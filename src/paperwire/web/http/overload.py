@@ -11,7 +11,7 @@ RETRY_AFTER_S = 5
 RETRY_AFTER = {"Retry-After": str(RETRY_AFTER_S)}
 BUSY_MESSAGE = f"the server is busy right now; try again in {RETRY_AFTER_S} seconds"
 OVERLOAD_ERRORS = (PoolTimeout, OperationalError)  # what to catch; is_overload says which of them are
-# ... and a search statement PostgreSQL cancelled at its time budget (search.postgres_service).
+# ... and a search statement PostgreSQL cancelled at its time budget (search.postgres.service).
 _BUSY_DATABASE = ("database is locked", "database table is locked", "too many clients",
                   "canceling statement due to statement timeout")
 

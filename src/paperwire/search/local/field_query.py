@@ -19,7 +19,7 @@ from tantivy import Occur, Query
 
 from paperwire.paper import InvalidPaper, parse_arxiv_id
 from paperwire.search.arxiv_query import BoolQuery, DateRange, FieldTerm, QueryNode
-from paperwire.search.keyword import KeywordIndex, date_keys
+from paperwire.search.local.keyword import KeywordIndex, date_keys
 
 _WORD_FIELDS = {"ti": "title", "abs": "abstract", "co": "comment", "jr": "journal_ref", "au": "author",
                 "rn": "report_no"}

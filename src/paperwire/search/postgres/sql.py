@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from paperwire.search.postgres_indexes import AUTHOR_WORDS, TEXT_CONFIG
+from paperwire.search.postgres.indexes import AUTHOR_WORDS, TEXT_CONFIG
 from paperwire.search.query import ParsedQuery, SearchFilters, words
 from paperwire.store.catalog import name_key
 

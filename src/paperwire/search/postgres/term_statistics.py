@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
-from paperwire.search.postgres_indexes import TEXT_CONFIG
+from paperwire.search.postgres.indexes import TEXT_CONFIG
 
 # A word in more than this share of the papers is common (candidates are not chosen by it).
 COMMON_SHARE = 0.03  # SciFact train hybrid nDCG@10: 0.01 0.7176, 0.02 0.7258, 0.03 0.7292, 0.05 0.7025

@@ -1,11 +1,11 @@
 """arXiv ``search_query`` trees (search.arxiv_query) as PostgreSQL conditions on papers ``p``: the
 arXiv query API of a node whose search runs inside PostgreSQL (search_backend = "postgres").
 
-The same meaning as search.field_query gives them over the keyword index: a field's words in that
+The same meaning as search.local.field_query gives them over the keyword index: a field's words in that
 order (``ti`` the title's, ``abs`` the abstract's, from the weighted ``search_text``), ``au`` the
 words side by side in one author's name, ``cat`` an exact category (``cs.*`` an archive, ``cs*``
 a prefix), ``id`` an exact canonical id, ``all`` any field; dates by day. Relevance is ts_rank of
-the query's title and abstract words; every value is bound (search.postgres_sql.Bound).
+the query's title and abstract words; every value is bound (search.postgres.sql.Bound).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Sequence
 
 from paperwire.paper import InvalidPaper, parse_arxiv_id
 from paperwire.search.arxiv_query import BoolQuery, DateRange, FieldTerm, QueryNode
-from paperwire.search.postgres_indexes import TEXT_CONFIG
-from paperwire.search.postgres_sql import Bound, like_escaped
+from paperwire.search.postgres.indexes import TEXT_CONFIG
+from paperwire.search.postgres.sql import Bound, like_escaped
 from paperwire.search.query import words
 from paperwire.store.catalog import name_key
 

@@ -39,7 +39,7 @@ def run_benchmark(*, size: int = 0, data: Path | None = None, work_dir: Path | N
                   progress: bool = True, from_home: Path | None = None) -> dict:
     from importlib.resources import files
 
-    from paperwire.search.indexer import build_indexes
+    from paperwire.search.local.indexer import build_indexes
     from paperwire.store import open_catalog
 
     work_dir = Path(work_dir or f"/tmp/paperwire-bench-{size or 'sample'}")
@@ -83,7 +83,7 @@ def run_benchmark(*, size: int = 0, data: Path | None = None, work_dir: Path | N
 
     _log(progress, "timing queries in a fresh process")
     child = subprocess.run(
-        [sys.executable, "-m", "paperwire.search.benchmark", str(work_dir), str(queries)],
+        [sys.executable, "-m", "paperwire.search.measure.benchmark", str(work_dir), str(queries)],
         capture_output=True, text=True, check=False,
     )
     if child.returncode != 0:

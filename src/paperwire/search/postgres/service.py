@@ -20,13 +20,13 @@ from sqlalchemy import Connection, text
 from paperwire.config import Settings
 from paperwire.search.embedder import Embedder
 from paperwire.search.embedding_store import EmbeddingStore
-from paperwire.search.field_sql import DATE_COLUMNS, FieldSql
-from paperwire.search.postgres_indexes import missing_indexes
-from paperwire.search.postgres_sql import DAY, Bound, query_words
+from paperwire.search.postgres.field_sql import DATE_COLUMNS, FieldSql
+from paperwire.search.postgres.indexes import missing_indexes
+from paperwire.search.postgres.sql import DAY, Bound, query_words
 from paperwire.search.query import ParsedQuery, SearchFilters
-from paperwire.search.recent_papers import RecentPapers
+from paperwire.search.postgres.recent_papers import RecentPapers
 from paperwire.search.service import IndexMissing, SearchResults, SearchService
-from paperwire.search.term_statistics import TermStatistics, rare_words
+from paperwire.search.postgres.term_statistics import TermStatistics, rare_words
 from paperwire.store import Catalog
 
 # BM25 reads each candidate's row and lexemes (about 50 µs a paper at 88k), so at most this many

@@ -25,11 +25,11 @@ from paperwire.rank import keywords
 from paperwire.search.embedder import DIMENSIONS, Embedder, document_text, text_hash
 from paperwire.search.embedding_job import embed_catalog, vectors_for
 from paperwire.search.embedding_store import EmbeddingStore, adopt_legacy_file
-from paperwire.search.facets import FacetRows
-from paperwire.search.generations import IndexState, fsync_dir, read_state, remove_unused, write_state
-from paperwire.search.keyword import KeywordIndex
+from paperwire.search.local.facets import FacetRows
+from paperwire.search.local.generations import IndexState, fsync_dir, read_state, remove_unused, write_state
+from paperwire.search.local.keyword import KeywordIndex
 from paperwire.search.query_encoder import ensure_export, query_model_dir
-from paperwire.search.vectors import EXACT_LIMIT, build_ann
+from paperwire.search.local.vectors import EXACT_LIMIT, build_ann
 from paperwire.store import Catalog
 
 

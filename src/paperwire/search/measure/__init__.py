@@ -1,0 +1,1 @@
+"""Measuring search: BEIR evaluations and latency benchmarks, on either backend."""
