@@ -19,8 +19,8 @@ from sqlalchemy import Engine
 
 from paperwire.jobs.cron import cron_every
 from paperwire.jobs.queue_schema import ensure_queue_schema
-from paperwire.store.db import shown
 from paperwire.jobs.steps import COMPOSE, DELIVER, FOLLOW, Done, Job, JobFailed, Workplace, attempt, say
+from paperwire.store.db import shown
 
 RETRY_STALLED = "retry_stalled"
 HEARTBEATS_PER_STALL = 4  # heartbeats a worker may miss before it counts as gone
