@@ -9,6 +9,7 @@ import pytest
 from paperwire.config import load_settings
 from paperwire.search import build_indexes
 from paperwire.search.embedder import DIMENSIONS, document_text, text_hash
+from paperwire.search.embedding_job import embed_catalog
 from paperwire.search.embedding_store import EmbeddingStore
 from paperwire.store import open_catalog
 
@@ -90,3 +91,17 @@ def test_a_home_from_before_keeps_its_vectors_they_move_into_the_catalog_once(se
     assert EmbeddingStore(catalog.engine).count() == 5
     assert not legacy.exists() and legacy.with_name("embeddings.sqlite3.moved").exists()
     catalog.engine.dispose()
+
+
+def test_a_paper_whose_title_or_abstract_changes_loses_its_vector_until_it_is_embedded_again(catalog, new_paper,
+                                                                                           fake_embedder):
+    catalog.store([new_paper("2601.00001", "First", "One."), new_paper("2601.00002", "Second", "Two.")])
+    store = EmbeddingStore(catalog.engine)
+    embed_catalog(catalog, store, fake_embedder, progress=False)
+
+    catalog.store([new_paper("2601.00001", "First", "One, in a second version.", version=2),
+                   new_paper("2601.00002", "Second", "Two.", version=2)])  # only the first was reworded
+    assert set(store.hashes([1, 2])) == {2}
+    assert embed_catalog(catalog, store, fake_embedder, progress=False) == 1  # the workers' embed job remakes it
+    digest, _ = store.get([1])[1]
+    assert digest == text_hash(document_text(catalog.get("2601.00001").paper), fake_embedder.max_tokens)

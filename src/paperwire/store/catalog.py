@@ -17,7 +17,7 @@ from paperwire.community.trending import listing_score
 from paperwire.paper import DeletedRecord, InvalidPaper, Paper, merge, parse_arxiv_id
 from paperwire.store.db import FREE_SPACE, CatalogFull, out_of_space
 from paperwire.store.run_locks import run_locks
-from paperwire.store.schema import import_errors, import_runs, paper_authors, paper_categories, papers
+from paperwire.store.schema import import_errors, import_runs, paper_authors, paper_categories, paper_vectors, papers
 
 _PAPER_FIELDS = [f.name for f in dataclasses.fields(Paper)]
 _TUPLE_FIELDS = {"authors", "categories", "classes", "code_links"}
@@ -153,6 +153,7 @@ class Catalog:
 
         inserts: list[Paper] = []
         rewritten: list[tuple[int, Paper]] = []
+        reworded: list[int] = []
         for paper in incoming:
             found = existing.get(paper.id) or existing.get(("title", paper.title_key, paper.arxiv_id is None))
             if found is None:
@@ -166,7 +167,13 @@ class Catalog:
             conn.execute(update(papers).where(papers.c.doc_id == doc_id)
                          .values(**paper_to_row(merged), revision=revision, deleted=False))
             rewritten.append((doc_id, merged))
+            if (merged.title, merged.abstract) != (current.title, current.abstract):
+                reworded.append(doc_id)
         result.updated += len(rewritten)
+        # A stored vector is of its paper's current title and abstract, or there is none: the
+        # workers' embed job then remakes it, and nodes following the catalog wait for it.
+        for chunk in _chunks(reworded, 500):
+            conn.execute(delete(paper_vectors).where(paper_vectors.c.doc_id.in_(chunk)))
 
         if inserts:
             # A new paper's trending score starts from its listing day (community/trending.py).
