@@ -43,23 +43,16 @@ def only(*names: str) -> list[str]:
 
 
 @pytest.fixture
-def database_url(postgres_server, fresh_database_names) -> str:
-    name = next(fresh_database_names)
-    postgres_server.psql(f"CREATE DATABASE {name};")
-    return postgres_server.get_uri(name)
-
-
-@pytest.fixture
-def catalog(database_url):
-    catalog = open_catalog(database_url)
+def catalog(postgres_url):
+    catalog = open_catalog(postgres_url)
     yield catalog
     catalog.engine.dispose()
 
 
 @pytest.fixture
-def env(tmp_path, database_url) -> dict[str, str]:
+def env(tmp_path, postgres_url) -> dict[str, str]:
     """A worker's environment: a home of its own, the shared database, stalls noticed quickly."""
-    return {**os.environ, "PAPERWIRE_HOME": str(tmp_path / "home"), "PAPERWIRE_DATABASE_URL": database_url,
+    return {**os.environ, "PAPERWIRE_HOME": str(tmp_path / "home"), "PAPERWIRE_DATABASE_URL": postgres_url,
             "PAPERWIRE_WORKER_STALLED_AFTER_S": str(STALLED_AFTER_S), "PYTHONUNBUFFERED": "1"}
 
 

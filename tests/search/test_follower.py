@@ -25,10 +25,8 @@ class NoEmbedding:
 
 
 @pytest.fixture
-def shared(postgres_server, fresh_database_names):
-    name = next(fresh_database_names)
-    postgres_server.psql(f"CREATE DATABASE {name};")
-    catalog = open_catalog(postgres_server.get_uri(name))
+def shared(postgres_url):
+    catalog = open_catalog(postgres_url)
     yield catalog
     catalog.engine.dispose()
 

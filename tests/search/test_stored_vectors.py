@@ -52,11 +52,8 @@ def test_a_vector_of_another_width_is_refused_and_nothing_is_stored(catalog, new
     assert store.count() == 0
 
 
-def test_two_nodes_on_one_postgresql_embed_each_paper_once(postgres_server, fresh_database_names, tmp_path,
-                                                          fake_embedder, real_papers):
-    name = next(fresh_database_names)
-    postgres_server.psql(f"CREATE DATABASE {name};")
-    url = postgres_server.get_uri(name)
+def test_two_nodes_on_one_postgresql_embed_each_paper_once(postgres_url, tmp_path, fake_embedder, real_papers):
+    url = postgres_url
     first_node, second_node = (load_settings(home=tmp_path / home, environ={"PAPERWIRE_DATABASE_URL": url})
                                for home in ("node-1", "node-2"))
     catalog = open_catalog(url)

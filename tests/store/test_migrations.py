@@ -63,12 +63,8 @@ def test_the_migrations_build_exactly_the_tables_the_code_declares(database_url)
 OPEN_CATALOG = "import sys; from paperwire.store import open_catalog; print(open_catalog(sys.argv[1]).count())"
 
 
-def test_nodes_and_workers_starting_at_once_on_a_new_postgresql_database_all_open_it(postgres_server,
-                                                                                    fresh_database_names):
-    name = next(fresh_database_names)
-    postgres_server.psql(f"CREATE DATABASE {name};")
-    url = postgres_server.get_uri(name)
-    starting = [subprocess.Popen([sys.executable, "-c", OPEN_CATALOG, url], stdout=subprocess.PIPE,
+def test_nodes_and_workers_starting_at_once_on_a_new_postgresql_database_all_open_it(postgres_url):
+    starting = [subprocess.Popen([sys.executable, "-c", OPEN_CATALOG, postgres_url], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True) for _ in range(4)]
     answers = [process.communicate(timeout=120) for process in starting]
     assert [(process.returncode, out.strip()) for process, (out, _) in zip(starting, answers)] == [(0, "0")] * 4, \
