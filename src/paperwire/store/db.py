@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, NoSuchModuleError
 
 # orjson: several times faster than the stdlib json SQLAlchemy uses by default.
 _JSON_CODEC = {"json_serializer": lambda value: orjson.dumps(value).decode(), "json_deserializer": orjson.loads}
-# A web worker runs its handlers on a few threads (web.app.HANDLER_THREADS), each holding at most
+# A web worker runs its handlers on few threads (web.app.HANDLER_THREADS), each holding at most
 # one connection at a time, so 40 leave ample room for the CLI's and jobs' own threads too
 # (PostgreSQL keeps 8 open when idle). A wait past POOL_TIMEOUT_S, or a SQLite file locked past
 # BUSY_TIMEOUT_S, is answered 503 by the web.

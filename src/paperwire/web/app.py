@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from contextlib import asynccontextmanager
 
@@ -57,7 +58,7 @@ PAGE_STALE_S = 300.0  # an expired page is served for this long while it is re-r
 PAGE_CACHE_BYTES = 32 * 1024 * 1024  # per worker: pages, their gzip and their URLs
 PAGE_CACHE_ENTRIES = 4096
 VALUE_CACHE_AGE_S = 300.0
-HANDLER_THREADS = 4  # per worker process
+HANDLER_THREADS = 1  # per worker process
 
 
 class CachedStaticFiles(StaticFiles):
@@ -77,8 +78,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.search.prepare()  # the model and indexes loaded before the first reader's search
-        # Few handler threads per worker: forty threads taking turns at one GIL answered fewer
-        # requests, later (docs/benchmarks.md); the rest wait their turn on the event loop.
+        # One handler thread per worker: requests then run one after another instead of taking
+        # turns at one GIL, so each finishes as soon as it can. Forty, four and two threads
+        # answered fewer requests with longer tails (docs/benchmarks.md); the rest wait their
+        # turn on the event loop, and every request has a bounded cost (README).
         anyio.to_thread.current_default_thread_limiter().total_tokens = HANDLER_THREADS
         # One BLAS thread per call: the requests are the parallelism. With OpenBLAS's default
         # (a thread a core, spinning while idle) concurrent exact vector searches took turns
@@ -87,6 +90,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         follower = CatalogFollower(settings, catalog) if follows_catalog(settings, catalog) else None
         if follower:
             follower.start()
+        # What start-up built (modules, the indexes' tables, the model) lives as long as the
+        # worker: frozen out of the collector, a full collection no longer walks its ~250k
+        # objects (~120 ms, every request of the worker waiting) a few times a minute.
+        gc.freeze()
         yield
         if follower:
             follower.stop()
