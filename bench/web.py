@@ -232,7 +232,7 @@ def main() -> None:
     parser.add_argument("--wide-connections", type=int, default=4, help="connections of the 64-term query rows")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--duration", type=int, default=10, help="seconds each row is measured")
-    parser.add_argument("--warmup", type=int, default=1, help="seconds of the same load before each row (0: none)")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of the same load before each row (0: none)")
     parser.add_argument("--voters", type=int, default=32, help="members voting in the votes row")
     parser.add_argument("--only", default=",".join(GROUPS), help=f"groups of rows to run, of {','.join(GROUPS)}")
     parser.add_argument("--write-docs", action="store_true", help='replace "## Web" in docs/benchmarks.md')

@@ -35,3 +35,20 @@ def test_snippet_is_short_and_centred_on_matches():
 
 def test_snippet_without_matches_starts_at_the_beginning():
     assert snippet("Short abstract.", []) == "Short abstract."
+
+
+def test_words_are_marked_in_any_case_at_word_starts_only():
+    html = highlight("Graphs, GRAPH and graph-based subgraphs; a paragraph", ["graph"])
+    assert html == ("<mark>Graphs</mark>, <mark>GRAPH</mark> and <mark>graph</mark>-based subgraphs; "
+                    "a paragraph")
+
+
+def test_the_longer_of_two_query_words_is_marked_where_both_start():
+    assert highlight("graphene and graphs", ["graph", "graphene"]) == (
+        "<mark>graphene</mark> and <mark>graphs</mark>")
+
+
+def test_marks_stay_on_their_words_after_characters_whose_lower_case_is_longer():
+    # "İ".lower() is two characters: offsets found in a lowered copy would point one too far.
+    assert highlight("İstanbul networks and NETWORKS", ["networks"]) == (
+        "İstanbul <mark>networks</mark> and <mark>NETWORKS</mark>")

@@ -30,6 +30,7 @@ from paperwire.web.api import hf as hf_api
 from paperwire.web.api import v1 as api_v1
 from paperwire.web.feeds import citations as exports
 from paperwire.web.feeds import syndication as feeds
+from paperwire.web.feeds.entries import FeedEntries
 from paperwire.web.pages import catalog as pages
 from paperwire.web.api.common import INDEX_MISSING, ApiError
 from paperwire.web.http.asgi import HttpMiddleware, WatchedSend
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.catalog = catalog
     app.state.search = open_search(settings, catalog)
     app.state.templates = make_environment(settings)
+    app.state.feed_entries = FeedEntries()
     app.state.page_cache = TTLCache(max_entries=PAGE_CACHE_ENTRIES, max_age_s=PAGE_CACHE_AGE_S,
                                     max_stale_s=PAGE_STALE_S, max_bytes=PAGE_CACHE_BYTES)
     app.state.value_cache = TTLCache(max_entries=64, max_age_s=VALUE_CACHE_AGE_S)
@@ -114,7 +116,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added innermost first: a HEAD is a GET to all of them, and every answer, a 500 too,
     # leaves with the security headers.
     app.add_middleware(BodyLimitMiddleware)
-    app.add_middleware(NegotiatedGZipMiddleware, minimum_size=1000, compresslevel=5)
+    # Level 1 for what is compressed on every request (cached pages are compressed once, at 6):
+    # a third of level 5's time (a 60 KB page 0.58 -> 0.21 ms, a feed 1.6 -> 0.7 ms) for
+    # 12-16% more bytes.
+    app.add_middleware(NegotiatedGZipMiddleware, minimum_size=1000, compresslevel=1)
     app.add_middleware(LastResortErrors)
     app.add_middleware(RequestMetricsMiddleware)  # inside CanonicalHost, which routes a copy of the scope
     app.add_middleware(CanonicalHostMiddleware, base_url=settings.base_url)

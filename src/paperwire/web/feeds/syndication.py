@@ -37,6 +37,7 @@ from paperwire.web.api.common import (
 )
 from paperwire.web.api.v1 import SearchQuery, trending_since
 from paperwire.web.deps import get_catalog, get_settings
+from paperwire.web.feeds.entries import FeedEntries
 
 FEED_SIZE = 50
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -109,7 +110,14 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes
     return element
 
 
-def rss_document(settings: Settings, info: FeedInfo, papers: list[StoredPaper]) -> bytes:
+def _spliced(head: etree._Element, container: bytes, items: list[bytes]) -> bytes:
+    """The document ``head`` with ``items`` put at the end of its element named ``container``."""
+    document = etree.tostring(head, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    before, closing, after = document.rpartition(b"</" + container + b">")
+    return b"".join((before, *items, closing, after))
+
+
+def rss_document(settings: Settings, info: FeedInfo, papers: list[StoredPaper], entries: FeedEntries) -> bytes:
     rss = etree.Element("rss", version="2.0", nsmap={"atom": ATOM_NS, "dc": DC_NS})
     channel = _sub(rss, "channel")
     _sub(channel, "title", f"{settings.site_name}: {info.title}")
@@ -119,23 +127,26 @@ def rss_document(settings: Settings, info: FeedInfo, papers: list[StoredPaper]) 
     _sub(channel, "lastBuildDate", format_datetime(_updated(papers)))
     _sub(channel, "generator", "paperwire")
     _sub(channel, f"{{{ATOM_NS}}}link", href=info.feed_url, rel="self", type=MEDIA_TYPES["rss"])
-    for stored in papers:
+
+    def item(stored: StoredPaper) -> etree._Element:
         paper = stored.paper
         url = paper_url(settings, paper.id)
-        item = _sub(channel, "item")
-        _sub(item, "title", paper.display_title)
-        _sub(item, "link", url)
-        _sub(item, "guid", url, isPermaLink="true")
-        _sub(item, "description", paper.display_abstract)
-        _sub(item, "pubDate", format_datetime(_published(stored)))
+        element = etree.Element("item", nsmap={"dc": DC_NS})
+        _sub(element, "title", paper.display_title)
+        _sub(element, "link", url)
+        _sub(element, "guid", url, isPermaLink="true")
+        _sub(element, "description", paper.display_abstract)
+        _sub(element, "pubDate", format_datetime(_published(stored)))
         for author in paper.authors:
-            _sub(item, f"{{{DC_NS}}}creator", author)
+            _sub(element, f"{{{DC_NS}}}creator", author)
         for category in paper.categories:
-            _sub(item, "category", category)
-    return etree.tostring(rss, xml_declaration=True, encoding="utf-8", pretty_print=True)
+            _sub(element, "category", category)
+        return element
+
+    return _spliced(rss, b"channel", [entries("rss", stored, item) for stored in papers])
 
 
-def atom_document(settings: Settings, info: FeedInfo, papers: list[StoredPaper]) -> bytes:
+def atom_document(settings: Settings, info: FeedInfo, papers: list[StoredPaper], entries: FeedEntries) -> bytes:
     feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
 
     def atom(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
@@ -148,27 +159,31 @@ def atom_document(settings: Settings, info: FeedInfo, papers: list[StoredPaper])
     atom(feed, "link", href=info.feed_url, rel="self", type=MEDIA_TYPES["atom"])
     atom(feed, "link", href=info.page_url, rel="alternate", type="text/html")
     atom(feed, "generator", "paperwire")
-    for stored in papers:
+
+    def entry(stored: StoredPaper) -> etree._Element:
         paper = stored.paper
         url = paper_url(settings, paper.id)
-        entry = atom(feed, "entry")
-        atom(entry, "id", url)
-        atom(entry, "title", paper.display_title, type="text")
-        atom(entry, "link", href=url, rel="alternate", type="text/html")
-        atom(entry, "published", _published(stored).isoformat())
-        atom(entry, "updated", _published(stored).isoformat())
+        element = etree.Element(f"{{{ATOM_NS}}}entry", nsmap={None: ATOM_NS})
+        atom(element, "id", url)
+        atom(element, "title", paper.display_title, type="text")
+        atom(element, "link", href=url, rel="alternate", type="text/html")
+        atom(element, "published", _published(stored).isoformat())
+        atom(element, "updated", _published(stored).isoformat())
         for name in paper.authors or ("unknown",):
-            atom(atom(entry, "author"), "name", name)
-        atom(entry, "summary", paper.display_abstract, type="text")
+            atom(atom(element, "author"), "name", name)
+        atom(element, "summary", paper.display_abstract, type="text")
         for category in paper.categories:
-            atom(entry, "category", term=category)
-    return etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
+            atom(element, "category", term=category)
+        return element
+
+    return _spliced(feed, b"feed", [entries("atom", stored, entry) for stored in papers])
 
 
 def feed_response(request: Request, format: FeedFormat, info: FeedInfo, papers: list[StoredPaper]) -> Response:
     settings = get_settings(request)
     render = rss_document if format == "rss" else atom_document
-    return Response(render(settings, info, papers), media_type=f"{MEDIA_TYPES[format]}; charset=utf-8")
+    body = render(settings, info, papers, request.app.state.feed_entries)
+    return Response(body, media_type=f"{MEDIA_TYPES[format]}; charset=utf-8")
 
 
 def _feed_url(request: Request, settings: Settings) -> str:
