@@ -69,6 +69,19 @@ def test_replies_nest_eight_deep_then_continue_at_the_deepest_level(db, policy, 
     assert [c.body for c in last_level] == ["level 8", "level 9", "level 10"]
 
 
+
+def test_a_reply_to_the_deepest_level_is_news_for_the_comment_it_answers(db, policy, member, paper):
+    ann, bob, cat = member("ann"), member("bob"), member("cat")
+    parent_id = None
+    for n in range(comments.MAX_DEPTH):  # ann and bob take turns down to the deepest level, cat's last
+        author = cat if n == comments.MAX_DEPTH - 1 else (ann, bob)[n % 2]
+        parent_id = comments.add_comment(db, policy, author, paper, f"level {n + 1}", parent_id=parent_id,
+                                         now=NOW + timedelta(minutes=n)).id
+    since = NOW + timedelta(hours=1)
+    comments.add_comment(db, policy, ann, paper, "Answering cat.", parent_id=parent_id, now=since)
+    assert [why for _, why in comments.replies_to(db, cat.id, since=since, limit=10)] == ["ann replied to your comment"]
+    assert comments.replies_to(db, bob.id, since=since, limit=10) == []  # it hangs below bob's, answers cat
+
 def test_only_the_author_edits_and_an_edit_shows(db, policy, member, paper):
     ann, bob = member("ann"), member("bob")
     posted = comments.add_comment(db, policy, ann, paper, "Teh result.", now=NOW)

@@ -69,3 +69,29 @@ def test_nodes_and_workers_starting_at_once_on_a_new_postgresql_database_all_ope
     answers = [process.communicate(timeout=120) for process in starting]
     assert [(process.returncode, out.strip()) for process, (out, _) in zip(starting, answers)] == [(0, "0")] * 4, \
         [err[-500:] for _, err in answers]
+
+
+def test_upgrading_keeps_which_comment_each_reply_answers(database_url):
+    old = make_engine(database_url)
+    _upgrade_to(old, "0005")  # before replies recorded the comment they answer
+    with old.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO papers (doc_id, id, title_key, title, abstract, authors, authors_parsed, categories,"
+            " classes, code_links, extra, source, upvotes, num_comments, trending_score, deleted, revision,"
+            " imported_at, listing_date) VALUES (1, '2601.00001', 'a paper', 'A paper', '', '[]',"
+            " '[]', '[\"cs.CL\"]', '[]', '[]', '{}', 'test', 0, 2, 0, false, 1, '2026-01-05', '2026-01-05')"))
+        conn.execute(text(
+            "INSERT INTO users (id, username, username_key, email, email_key, password_hash, role, created_at,"
+            " password_changed_at) VALUES (1, 'ann', 'ann', 'ann@example.org', 'ann@example.org', 'x', 'member',"
+            " '2026-01-05', '2026-01-05')"))
+        for comment_id, parent in ((1, "NULL"), (2, "1")):
+            conn.execute(text(
+                "INSERT INTO comments (id, doc_id, user_id, parent_id, body, body_html, created_at)"
+                f" VALUES ({comment_id}, 1, 1, {parent}, 'text', '<p>text</p>', '2026-01-05')"))
+    old.dispose()
+
+    catalog = open_catalog(database_url)
+    with catalog.engine.connect() as conn:
+        answers = conn.execute(text("SELECT id, answers_id FROM comments ORDER BY id")).all()
+    assert [tuple(row) for row in answers] == [(1, None), (2, 1)]
+    catalog.engine.dispose()

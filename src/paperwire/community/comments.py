@@ -66,12 +66,14 @@ def add_comment(db: Engine, policy: Policy, viewer: Member | None, doc_id: int, 
     now = now or utc_now()
     with db.begin() as conn:
         paper = lock_paper(conn, doc_id)
+        answers_id = parent_id
         if parent_id is not None:
             parent_id = _reply_target(conn, doc_id, parent_id)
         first_here = not conn.execute(select(exists().where(
             comments.c.doc_id == doc_id, comments.c.user_id == member.id, *_shown_to_all()))).scalar()
         comment_id = conn.execute(insert(comments).values(
-            doc_id=doc_id, user_id=member.id, parent_id=parent_id, body=text, body_html=html, created_at=now,
+            doc_id=doc_id, user_id=member.id, parent_id=parent_id, answers_id=answers_id, body=text, body_html=html,
+            created_at=now,
         ).returning(comments.c.id)).scalar_one()
         score = scores.with_event(paper, now, trending.COMMENT, policy.half_life_hours) if first_here \
             else paper.trending_score
@@ -163,7 +165,7 @@ def replies_to(db: Engine, member_id: int, *, since: datetime, limit: int) -> li
     replies every reader sees count (neither deleted nor hidden), on live papers."""
     reply = comments.alias("reply")
     query = (select(reply.c.doc_id, users.c.username)
-             .join(comments, comments.c.id == reply.c.parent_id).join(users, users.c.id == reply.c.user_id)
+             .join(comments, comments.c.id == reply.c.answers_id).join(users, users.c.id == reply.c.user_id)
              .where(comments.c.user_id == member_id, reply.c.user_id != member_id, reply.c.created_at >= since,
                     reply.c.deleted_at.is_(None), reply.c.hidden_at.is_(None))
              .order_by(reply.c.created_at.desc(), reply.c.id.desc()))

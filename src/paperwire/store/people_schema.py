@@ -100,6 +100,9 @@ comments = Table(
     # NULL once the author deleted their account: the comment stays, shown as "deleted user".
     Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL"), index=True),
     Column("parent_id", Integer, ForeignKey("comments.id", ondelete="CASCADE"), index=True),
+    # The comment this one answers: its parent, except for a reply to one at the deepest level,
+    # which hangs beside it (comments.MAX_DEPTH) and still answers it.
+    Column("answers_id", Integer, index=True),
     Column("body", Text, nullable=False),  # Markdown as written
     Column("body_html", Text, nullable=False),  # rendered and sanitised once, at write time
     Column("created_at", DateTime(timezone=True), nullable=False),
