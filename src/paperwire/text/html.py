@@ -60,8 +60,9 @@ def normalise_fonts(tex: str) -> str:
 
 
 # Pure, and the same formulas come back with the same papers: converting one costs latex2mathml
-# and nh3 ~0.1 ms.
-@functools.lru_cache(maxsize=4096)
+# and nh3 ~0.1 ms. Search snippets meet formulas from the whole catalog: 32,768 (~0.5 KB each
+# with the TeX) took a steady mix of random searches from 2.44 to 2.16 ms of snippets a page.
+@functools.lru_cache(maxsize=32768)
 def tex_to_mathml(tex: str, display: bool = False) -> Markup | None:
     """Sanitised MathML for ``tex``, or None when latex2mathml cannot convert it."""
     if len(tex) > _MAX_TEX_CHARS:
