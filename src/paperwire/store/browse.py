@@ -12,7 +12,7 @@ from typing import Literal
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select
 
-from paperwire.store.catalog import Catalog, StoredPaper, name_key, row_to_stored
+from paperwire.store.catalog import Catalog, StoredPaper, name_key
 from paperwire.store.people_schema import submissions, users
 from paperwire.store.schema import paper_authors, paper_categories, papers
 
@@ -52,11 +52,9 @@ def _page(catalog: Catalog, where: list, order: tuple, limit: int, offset: int,
         count_query = select(func.count()).select_from(papers).where(*conditions)
     with catalog.engine.connect() as conn:
         doc_ids = conn.execute(ids_query).scalars().all()
-        rows = conn.execute(select(papers).where(papers.c.doc_id.in_(doc_ids))).all() if doc_ids else []
         if total is None:
             total = conn.execute(count_query).scalar() or 0
-    by_id = {row.doc_id: row for row in rows}
-    return [row_to_stored(by_id[d]) for d in doc_ids if d in by_id], total
+    return catalog.by_doc_ids(doc_ids), total
 
 
 def _in_category(category: str):

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from paperwire.community.trending import listing_score
 from paperwire.paper import DeletedRecord, InvalidPaper, Paper, merge, parse_arxiv_id
 from paperwire.store.db import FREE_SPACE, CatalogFull, out_of_space
+from paperwire.store.paper_memo import paper_memo
 from paperwire.store.run_locks import run_locks
 from paperwire.store.schema import import_errors, import_runs, paper_authors, paper_categories, paper_vectors, papers
 
@@ -80,9 +81,18 @@ def row_to_paper(row: Row) -> Paper:
 
 
 def row_to_stored(row: Row) -> StoredPaper:
+    return _with_numbers(row_to_paper(row), row)
+
+
+# What a paper's row holds beside the paper: the numbers that change without a new revision.
+_COMMUNITY_COLUMNS = (papers.c.doc_id, papers.c.votes, papers.c.num_comments, papers.c.trending_score,
+                      papers.c.deleted, papers.c.revision)
+
+
+def _with_numbers(paper: Paper, row: Row) -> StoredPaper:
     mapping = row._mapping
     return StoredPaper(
-        paper=row_to_paper(row),
+        paper=paper,
         doc_id=mapping["doc_id"],
         votes=mapping["votes"],
         num_comments=mapping["num_comments"],
@@ -242,12 +252,24 @@ class Catalog:
 
     def by_doc_ids(self, doc_ids: Sequence[int]) -> list[StoredPaper]:
         """Papers in the order of ``doc_ids`` (missing ones left out)."""
+        memo = paper_memo(self.engine)
+        found: dict[int, StoredPaper] = {}
         with self.engine.connect() as conn:
-            fetched = [row for chunk in _chunks(list(doc_ids), 500)
+            unread = []
+            for chunk in _chunks(list(dict.fromkeys(doc_ids)), 500):
+                for row in conn.execute(select(*_COMMUNITY_COLUMNS).where(papers.c.doc_id.in_(chunk))):
+                    paper = memo.get(row.doc_id, row.revision)
+                    if paper is None:
+                        unread.append(row.doc_id)
+                    else:
+                        found[row.doc_id] = _with_numbers(paper, row)
+            fetched = [row for chunk in _chunks(unread, 500)
                        for row in conn.execute(select(papers).where(papers.c.doc_id.in_(chunk))).all()]
         # Converted after the connection is back in the pool: other requests may use it meanwhile.
-        rows = {row.doc_id: row_to_stored(row) for row in fetched}
-        return [rows[d] for d in doc_ids if d in rows]
+        for row in fetched:
+            stored = found[row.doc_id] = row_to_stored(row)
+            memo.put(stored.doc_id, stored.revision, stored.paper)
+        return [found[d] for d in doc_ids if d in found]
 
     def changed_since(self, revision: int, batch_size: int = 2000,
                       until: int | None = None) -> Iterator[list[StoredPaper]]:
