@@ -116,3 +116,14 @@ def test_sort_trending_puts_the_liveliest_papers_first(site):
     script.post("/api/v1/papers/2612.00004/upvote")  # a vote moves a paper up at once
     native = site.browser().get("/api/v1/papers", params={"date": TODAY.isoformat(), "sort": "trending"}).json()
     assert [p["id"] for p in native["items"]] == ["2612.00004", "2612.00001"]
+
+
+def test_every_member_sees_their_own_marks_and_forms_on_the_same_cards(site):
+    ann, bob = site.signed_in("ann"), site.signed_in("bob")
+    post_form(ann, "/", "/papers/2612.00001/upvote", on="true")
+    pages = {name: browser.get("/").text for name, browser in (("ann", ann), ("bob", bob))}
+    assert _button(pages["ann"], "2612.00001") == ("true", "1")
+    assert _button(pages["bob"], "2612.00001") == ("false", "1")  # the count is everyone's, the press ann's
+    tokens = {name: set(re.findall(r'name="csrf_token" value="([^"]+)"', page)) for name, page in pages.items()}
+    assert len(tokens["ann"]) == len(tokens["bob"]) == 1  # every form on a page holds its reader's token
+    assert tokens["ann"] != tokens["bob"]

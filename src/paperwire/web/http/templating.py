@@ -17,6 +17,7 @@ from paperwire.config import Settings
 from paperwire.taxonomy import category_name
 from paperwire.web.http import render
 from paperwire.web.http.card_bodies import CardBodies
+from paperwire.web.http.card_controls import CardControls
 from paperwire.web.auth.cookies import SESSION_COOKIES
 from paperwire.web.auth.csrf import csrf_field, csrf_token
 from paperwire.web.auth.viewer import signed_in_member
@@ -75,6 +76,7 @@ def make_environment(settings: Settings) -> Environment:
         isodate=lambda d: d.isoformat() if d else "",
     )
     env.globals["card_body"] = CardBodies(env)
+    env.globals["card_controls"] = CardControls(env)
     return env
 
 
