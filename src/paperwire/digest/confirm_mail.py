@@ -18,7 +18,7 @@ from paperwire.digest.subscriptions import Subscription
 from paperwire.mail.inline import inlined
 from paperwire.mail.message import InvalidMessage, build_message
 from paperwire.mail.smtp import MailError, send
-from paperwire.web.api.common import site_url
+from paperwire.links import site_url
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from paperwire.digest.sections import Section
 from paperwire.mail.inline import inlined
 from paperwire.paper import clean_text
 from paperwire.store import StoredPaper
-from paperwire.web.api.common import paper_url, site_url
+from paperwire.links import paper_url, site_url
 from paperwire.web.http.templating import TEMPLATE_DIR
 
 SHOWN_AUTHORS = 3

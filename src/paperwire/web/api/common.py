@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timezone
 from typing import Annotated, Callable
-from urllib.parse import quote
 
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -21,7 +20,6 @@ from pydantic_core import PydanticCustomError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from paperwire.config import Settings
 from paperwire.paper import Paper
 from paperwire.store.catalog import StoredPaper
 from paperwire.web.deps import get_catalog, get_search
@@ -209,21 +207,6 @@ def find_paper(request: Request, paper_id: str) -> StoredPaper:
 
 
 # ---- paper facts both JSON APIs and the feeds use -------------------------------------
-
-def paper_path(paper_id: str) -> str:
-    """The paper page's path on this site (old-style ids keep their slash)."""
-    return f"/papers/{quote(paper_id, safe='/')}"
-
-
-def site_url(settings: Settings, path: str, query: str = "") -> str:
-    """An absolute URL on this site, from the configured base URL: never from the request's Host."""
-    return settings.base_url.rstrip("/") + path + (f"?{query}" if query else "")
-
-
-def paper_url(settings: Settings, paper_id: str) -> str:
-    """The paper page's absolute URL, from the configured base URL so it never varies by request."""
-    return site_url(settings, paper_path(paper_id))
-
 
 def github_repo(paper: Paper) -> str | None:
     return next((link for link in paper.code_links if _GITHUB.match(link)), None)

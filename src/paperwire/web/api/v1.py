@@ -32,8 +32,8 @@ from paperwire.web.api.common import (
     parse_date_param,
     requested_period,
     search_service,
-    site_url,
 )
+from paperwire.links import site_url
 from paperwire.web.api.v1_models import (
     CategoryList,
     CategoryOut,

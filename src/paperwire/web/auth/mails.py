@@ -19,7 +19,7 @@ from paperwire.accounts.members import Member
 from paperwire.config import ConfigError, Settings
 from paperwire.mail.message import InvalidMessage, build_message
 from paperwire.mail.smtp import MailError, send
-from paperwire.web.api.common import site_url
+from paperwire.links import site_url
 
 log = logging.getLogger(__name__)
 RESET_VALID_FOR = "one hour"

@@ -20,7 +20,7 @@ from paperwire.web.auth.errors import refusal
 from paperwire.web.auth.forms import echoed, form_page
 from paperwire.web.auth.limits import count_attempt
 from paperwire.web.auth.mails import verification_mail
-from paperwire.web.auth.session import end_browser_session, signed_in, signed_out
+from paperwire.web.auth.session import signed_in, signed_out
 from paperwire.web.auth.viewer import require_viewer
 
 router = APIRouter(prefix="/settings", include_in_schema=False)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from paperwire.community import members
-from paperwire.web.api.common import paper_path, site_url
+from paperwire.links import paper_path, site_url
 from paperwire.web.auth.viewer import current_viewer
 from paperwire.web.community.claims import ClaimOut, claim_out
 from paperwire.web.community.collections import CollectionOut, Owner, collection_path, collection_out

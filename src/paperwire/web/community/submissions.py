@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from paperwire.community import submissions
 from paperwire.community.errors import CommunityError
-from paperwire.web.api.common import paper_path
+from paperwire.links import paper_path
 from paperwire.web.api.v1_models import PaperOut, paper_out
 from paperwire.web.auth.errors import refusal
 from paperwire.web.auth.forms import echoed, form_page

@@ -21,7 +21,8 @@ from paperwire.config import Settings
 from paperwire.paper import Paper, clean_text
 from paperwire.text import pieces, plain_text
 from paperwire.text.tex import nest
-from paperwire.web.api.common import JsonErrorRoute, find_paper, paper_url
+from paperwire.web.api.common import JsonErrorRoute, find_paper
+from paperwire.links import paper_url
 from paperwire.web.deps import get_settings
 
 BIBTEX_MEDIA_TYPE = "application/x-bibtex; charset=utf-8"

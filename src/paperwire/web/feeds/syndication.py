@@ -31,10 +31,9 @@ from paperwire.web.api.common import (
     bad_parameter,
     check_text,
     day_start,
-    paper_url,
     parse_date_param,
-    site_url,
 )
+from paperwire.links import paper_url, site_url
 from paperwire.web.api.v1 import SearchQuery, trending_since
 from paperwire.web.deps import get_catalog, get_settings
 from paperwire.web.feeds.entries import FeedEntries

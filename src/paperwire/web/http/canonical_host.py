@@ -3,7 +3,7 @@
 A client picks the Host header, so any absolute URL built from it (Starlette's trailing-slash
 redirects, ``request.url``, a link in a future e-mail) could point readers at another site.
 This pure ASGI middleware replaces the request's scheme and Host with the base URL's before
-the app sees them; URLs the app writes itself start from ``api_common.site_url``.
+the app sees them; URLs the app writes itself start from ``paperwire.links.site_url``.
 """
 
 from __future__ import annotations
