@@ -64,6 +64,17 @@ def joined(values, separator: str = ", ", digits: int = 0) -> str:
     return separator.join(f"{value:.{digits}f}" for value in values)
 
 
+CPU_PROBE_LOOPS = 3_000_000
+
+
+def cpu_probe_s() -> float:
+    """Seconds one core takes over a fixed loop: how fast this machine is right now."""
+    start, total = time.perf_counter(), 0
+    for step in range(CPU_PROBE_LOOPS):
+        total += step * step % 7
+    return time.perf_counter() - start
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -254,7 +265,7 @@ def main() -> None:
         found = sample(catalog)
         server = Server(home, args.workers)
         rows, notes = [], []
-        load_start = os.getloadavg()
+        load_start, probe_start = os.getloadavg(), cpu_probe_s()
         try:
             server.start()
             signed_in = sign_in(server.base, password)
@@ -275,13 +286,15 @@ def main() -> None:
                          f"rows after the run ({cast} votes left standing).")
         catalog.engine.dispose()
 
-    load_end = os.getloadavg()
+    load_end, probe_end = os.getloadavg(), cpu_probe_s()
     context = (f"{found.papers:,} papers in a SQLite catalog (latest day {found.latest_day}), `paperwire serve "
                f"--workers {args.workers}`, wrk {args.threads} threads x {args.connections} connections x "
                f"{args.duration} s (after {args.warmup} s of warm-up) per row, from a second process on loopback, "
                f"gzip accepted; {os.cpu_count()} cores, Python {platform.python_version()}; load average (1, 5, "
                f"15 min) {joined(load_start, digits=2)} before the run, "
-               f"{joined(load_end, digits=2)} after. Signed-in rows send a member's session cookie, "
+               f"{joined(load_end, digits=2)} after; a one-core probe (a fixed Python loop, {CPU_PROBE_LOOPS:,} "
+               f"steps) took {probe_start:.3f} s before and {probe_end:.3f} s after (this machine shares its cores: "
+               "runs at other times differ). Signed-in rows send a member's session cookie, "
                "so every page is rendered for its reader (no page cache).")
     section = markdown(rows, notes, context)
     print()
