@@ -49,15 +49,15 @@ def serving(app, port: int | None = None) -> Iterator[str]:
 SERVE_START_S = 180  # `paperwire serve` loads the query model before it answers
 
 
-def start_serve(home, log, workers: int = 1, environ: dict[str, str] | None = None):
-    """Start the `paperwire serve` command itself for ``home`` on a free port of 127.0.0.1,
-    logging to ``log``: (the process, its base URL) once it answers. The caller stops it."""
+def start_serve(home, log, workers: int = 1, environ: dict[str, str] | None = None, port: int | None = None):
+    """Start the `paperwire serve` command itself for ``home`` on ``port`` (default a free one)
+    of 127.0.0.1, logging to ``log``: (the process, its base URL) once it answers. The caller stops it."""
     import os
     import subprocess
     import sys
     from pathlib import Path
 
-    port = free_port()
+    port = port or free_port()
     command = [str(Path(sys.executable).parent / "paperwire"), "--home", str(home), "serve",
                "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
     with open(log, "wb") as output:

@@ -18,7 +18,7 @@ def run_server(home, host: str, port: int, workers: int, log_level: str) -> None
 
     # Each worker process builds its own app from the home named in the environment.
     os.environ["PAPERWIRE_HOME"] = str(home)
-    share_between_workers(home)  # /metrics: the node's totals, whichever worker answers
+    share_between_workers(home, host, port)  # /metrics: the node's totals, whichever worker answers
     uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level=log_level,
                 proxy_headers=True, server_header=False, http=HeadLimitedHttpToolsProtocol)
 
