@@ -61,6 +61,8 @@ class Settings:
     limit_comment_per_address: str = "30/minute"
     limit_subscribe_per_account: str = "3/hour;5/day"  # digest confirmation mails to one address
     limit_subscribe_per_address: str = "20/hour"  # ... and asked for from one IP
+    limit_import_per_account: str = "20/hour"  # reference files read, author lists followed
+    limit_import_per_address: str = "60/hour"
     # Community rules (see README: submissions, trending)
     submission_max_age_days: int = 7  # papers older than this cannot be submitted
     submissions_per_day: int = 3  # per member; moderators are exempt

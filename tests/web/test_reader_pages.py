@@ -170,6 +170,19 @@ def test_the_import_api_takes_a_file_as_the_body_or_an_upload(site):
     assert reader.post("/api/v1/me/library/import", content=b"2612.00001").status_code == 403
 
 
+
+def test_imports_past_the_rate_limit_are_answered_429_on_the_page_and_the_api(make_site):
+    limited = make_site(limit_import_per_account="2/hour")
+    ann = limited.signed_in("ann")
+    pages = [post_form(ann, "/welcome", "/welcome/papers", pasted="2612.00001").status_code for _ in range(2)]
+    script = limited.script(limited.member_named("ann"))
+    refused = script.post("/api/v1/me/library/import", content=b"2612.00002")
+    assert pages == [200, 200]
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert post_form(ann, "/welcome", "/welcome/authors", authors="Ann Lee").status_code == 429
+    bob = limited.script(limited.member("bob"))  # counted per member
+    assert bob.post("/api/v1/me/library/import", content=b"2612.00002").status_code == 200
+
 def test_a_body_far_over_the_largest_upload_is_refused_before_it_is_read_declared_or_streamed(site):
     from paperwire.web.http.body_limit import MAX_BODY_BYTES
 

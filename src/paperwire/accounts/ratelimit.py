@@ -37,6 +37,8 @@ RULES = {
     "comment": ("account", "address"),
     # A digest confirmation mail: "account" is the address it goes to.
     "subscribe": ("account", "address"),
+    # Reading a reference file (up to 5 MB, 5,000 entries) or a list of names to follow.
+    "import": ("account", "address"),
 }
 PURGE_EVERY_S = 300.0
 # Identifiers stored as they are (readable when debugging); others (long, '/', Unicode) as a digest.

@@ -8,6 +8,7 @@ without JavaScript. Bringing papers answers a report: what was saved, what was n
 from __future__ import annotations
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
@@ -21,6 +22,7 @@ from paperwire.store import Catalog
 from paperwire.store.browse import category_counts
 from paperwire.web.api.v1_models import PaperOut, paper_out
 from paperwire.web.auth.forms import form_page
+from paperwire.web.auth.limits import count_attempt
 from paperwire.web.auth.viewer import current_viewer, require_viewer
 from paperwire.web.community.common import api_router, db, page_router, policy
 from paperwire.web.deps import get_settings
@@ -65,18 +67,30 @@ async def choose_categories(request: Request) -> Response:
     return RedirectResponse("/welcome?done=categories", status_code=303)
 
 
+def _importer(request: Request):
+    """The member asking, once this import is counted against their rate limit (429 past it)."""
+    member = require_viewer(request)
+    count_attempt(request, "import", account=str(member.id))
+    return member
+
+
 @pages.post("/welcome/authors")
 async def follow_authors(request: Request) -> Response:
     """One name per line; the lines that cannot be followed are shown with the reason."""
-    member = require_viewer(request)
+    member = _importer(request)
     text = clean_body((await _form(request)).get("authors", ""), "authors", MAX_AUTHOR_LINES_CHARS)
-    followed, refused = [], []
-    for number, line in enumerate(text.split("\n"), 1):
-        if line.strip():
-            try:
-                followed.append(follows.follow(db(request), policy(request), member, "author", line))
-            except CommunityError as error:
-                refused.append(f"line {number}: {error.message}")
+
+    def follow_each() -> tuple[list, list[str]]:
+        followed, refused = [], []
+        for number, line in enumerate(text.split("\n"), 1):
+            if line.strip():
+                try:
+                    followed.append(follows.follow(db(request), policy(request), member, "author", line))
+                except CommunityError as error:
+                    refused.append(f"line {number}: {error.message}")
+        return followed, refused
+
+    followed, refused = await run_in_threadpool(follow_each)  # hundreds of writes: off the event loop
     return _page(request, status=400 if refused and not followed else 200,
                  authors_followed=followed, authors_refused=refused)
 
@@ -84,25 +98,26 @@ async def follow_authors(request: Request) -> Response:
 @pages.post("/welcome/papers")
 async def bring_papers(request: Request) -> Response:
     """Pasted ids or URLs, or an uploaded file: the papers found are saved, the others reported."""
-    member = require_viewer(request)
+    member = _importer(request)
     form = await _form(request)
     try:
         given = await _references(form.get("pasted", ""), form.get("file"))
     except Invalid as error:
         return _page(request, status=400, errors={error.field: str(error)})
-    report = seed_library(db(request), policy(request), member, given)
+    report = await run_in_threadpool(seed_library, db(request), policy(request), member, given)
     return form_page(request, "reader/import_report.html", {
         "title": "Papers brought in", "active": "settings", "report": report})
 
 
 async def _references(pasted: object, upload: object) -> ReferenceList:
+    """The references given, read off the event loop (a 5 MB file takes a while to parse)."""
     if isinstance(upload, UploadFile) and upload.filename:
         data = await upload.read(MAX_BYTES + 1)
-        return read_references(data, upload.filename)
+        return await run_in_threadpool(read_references, data, upload.filename)
     text = clean_body(pasted, "pasted", MAX_PASTED_CHARS)
     if not text:
         raise Invalid("pasted", "paste arXiv ids or URLs, or choose a BibTeX or RIS file")
-    return read_references(text)
+    return await run_in_threadpool(read_references, text)
 
 
 # ---- JSON -------------------------------------------------------------------------------
@@ -144,11 +159,12 @@ async def import_library(request: Request) -> ImportReportOut:
     named ``file`` (told by its name too). At most 5 MB and 5,000 entries."""
     member = current_viewer(request)
     policy(request).require_member(member)
+    count_attempt(request, "import", account=str(member.id))
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         given = await _references("", (await _form(request)).get("file"))
     else:
-        given = read_references(await _body(request))
-    return report_out(request, seed_library(db(request), policy(request), member, given))
+        given = await run_in_threadpool(read_references, await _body(request))
+    return report_out(request, await run_in_threadpool(seed_library, db(request), policy(request), member, given))
 
 
 async def _body(request: Request) -> bytes:
