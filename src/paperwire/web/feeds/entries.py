@@ -25,9 +25,6 @@ class FeedEntries:
 
     def __call__(self, kind: str, stored: StoredPaper, build: Callable[[StoredPaper], etree._Element]) -> bytes:
         """The serialised item of ``stored`` for feeds of ``kind`` ("rss" or "atom"), made by ``build``."""
-        key = (kind, stored.doc_id, stored.revision)
-        item = self._cache.get(key)
-        if item is None:
-            item = etree.tostring(build(stored), encoding="utf-8", pretty_print=True)
-            self._cache.put(key, item, nbytes=len(item))
-        return item
+        return self._cache.get_or_compute(
+            (kind, stored.doc_id, stored.revision),
+            lambda: etree.tostring(build(stored), encoding="utf-8", pretty_print=True), size=len)

@@ -86,11 +86,13 @@ class TTLCache:
                     self.max_bytes is not None and self._nbytes > self.max_bytes):
                 self._drop(next(iter(self._entries)))
 
-    def get_or_compute(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+    def get_or_compute(self, key: Hashable, compute: Callable[[], Any],
+                       size: Callable[[Any], int] | None = None) -> Any:
+        """The fresh value of ``key``, else ``compute()``'s, kept (counted as ``size(value)`` bytes)."""
         value = self.get(key)
         if value is None:
             value = compute()
-            self.put(key, value)
+            self.put(key, value, nbytes=size(value) if size else 0)
         return value
 
     def clear(self) -> None:

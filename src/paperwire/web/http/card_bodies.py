@@ -24,9 +24,6 @@ class CardBodies:
         self._cache = TTLCache(max_entries=max_bytes // 200, max_age_s=MAX_AGE_S, max_bytes=max_bytes)
 
     def __call__(self, stored: StoredPaper) -> Markup:
-        key = (stored.doc_id, stored.revision)
-        body = self._cache.get(key)
-        if body is None:
-            body = Markup(self._env.get_template("_card_body.html").render(sp=stored))
-            self._cache.put(key, body, nbytes=len(body))
-        return body
+        return self._cache.get_or_compute(
+            (stored.doc_id, stored.revision),
+            lambda: Markup(self._env.get_template("_card_body.html").render(sp=stored)), size=len)

@@ -36,12 +36,10 @@ class CardControls:
 
     def __call__(self, stored: StoredPaper, state: CardState, form_fields: Markup) -> Controls:
         """The member's controls of ``stored`` in ``state``, their forms holding ``form_fields``."""
-        key = (stored.doc_id, stored.paper.id, stored.votes, state.voted, state.library)
-        rendered = self._cache.get(key)
-        if rendered is None:
-            rendered = self._env.get_template("_card_controls.html").render(
+        rendered = self._cache.get_or_compute(
+            (stored.doc_id, stored.paper.id, stored.votes, state.voted, state.library),
+            lambda: self._env.get_template("_card_controls.html").render(
                 sp=stored, voted=state.voted, marks=state.library, form_fields=Markup(_FORM_FIELDS),
-                between=Markup(_BETWEEN))
-            self._cache.put(key, rendered, nbytes=len(rendered))
+                between=Markup(_BETWEEN)), size=len)
         vote, marks = rendered.replace(_FORM_FIELDS, form_fields).split(_BETWEEN)
         return Controls(Markup(vote), Markup(marks))
