@@ -97,6 +97,14 @@ def database_url(request, settings: Settings) -> str:
 
 
 @pytest.fixture
+def postgres_catalog(postgres_url: str) -> Catalog:
+    """A catalog on a fresh PostgreSQL database, as nodes and workers share it."""
+    catalog = open_catalog(postgres_url)
+    yield catalog
+    catalog.engine.dispose()
+
+
+@pytest.fixture
 def people_db(database_url: str):
     """A migrated catalog's Engine on each backend, as the accounts and community code take it."""
     catalog = open_catalog(database_url)

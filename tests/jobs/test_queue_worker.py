@@ -27,7 +27,6 @@ from paperwire.config import load_settings
 from paperwire.importer import import_files
 from paperwire.paper import Paper
 from paperwire.search.embedding_store import EmbeddingStore
-from paperwire.store import open_catalog
 
 from digest.digest_support import visitor
 from jobs.worker_support import PAPERWIRE, WAIT_S, Output
@@ -43,10 +42,8 @@ def only(*names: str) -> list[str]:
 
 
 @pytest.fixture
-def catalog(postgres_url):
-    catalog = open_catalog(postgres_url)
-    yield catalog
-    catalog.engine.dispose()
+def catalog(postgres_catalog):
+    return postgres_catalog
 
 
 @pytest.fixture

@@ -25,10 +25,8 @@ class NoEmbedding:
 
 
 @pytest.fixture
-def shared(postgres_url):
-    catalog = open_catalog(postgres_url)
-    yield catalog
-    catalog.engine.dispose()
+def shared(postgres_catalog):
+    return postgres_catalog
 
 
 @pytest.fixture
