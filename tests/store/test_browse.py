@@ -34,7 +34,7 @@ def test_a_day_most_upvoted_first_without_withdrawn_papers(catalog):
     first, _ = browse.papers_in_period(catalog, day, day, limit=2)
     second, _ = browse.papers_in_period(catalog, day, day, limit=2, offset=2)
     assert ids(first) + ids(second) == ids(papers)
-    in_cv, total_cv = browse.papers_in_period(catalog, day, day, category="cs.CV")
+    in_cv, total_cv = browse.papers_in_period(catalog, day, day, categories=["cs.CV"])
     assert ids(in_cv) == ["2607.00002"] and total_cv == 1
 
 

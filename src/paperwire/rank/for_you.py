@@ -30,8 +30,7 @@ from paperwire.reader.follows import Followed, followed
 from paperwire.search import IndexMissing, SearchService
 from paperwire.search.local.vectors import VectorIndex
 from paperwire.store import Catalog, StoredPaper
-from paperwire.store.browse import latest_listing_date
-from paperwire.store.catalog import row_to_stored
+from paperwire.store.browse import latest_listing_date, papers_in_period
 from paperwire.store.schema import paper_authors, paper_categories, papers
 
 MAX_LIMIT = 100
@@ -267,15 +266,8 @@ def _weighed_terms(model: ReaderModel, papers_terms: list[tuple[list[str], np.nd
 def _trending(db: Engine, window: tuple[date, date], follows: Followed, unwanted: Collection[int],
               limit: int) -> list[Recommendation]:
     """The window's most active papers, in the followed categories when there are any."""
-    where = [_in_window(window)]
-    if follows.categories:
-        where.append(papers.c.doc_id.in_(select(paper_categories.c.doc_id).where(
-            paper_categories.c.category.in_(list(follows.categories)))))
-    query = (select(papers).where(*where)
-             .order_by(papers.c.trending_score.desc(), papers.c.listing_date.desc(), papers.c.doc_id.desc())
-             .limit(limit + len(unwanted)))
-    with db.connect() as conn:
-        found = [row_to_stored(row) for row in conn.execute(query)]
+    found, _ = papers_in_period(Catalog(db), *window, sort="trending", categories=list(follows.categories),
+                                limit=limit + len(unwanted))
     reason = (explain.trending_in(follows.categories.values()),)
     return [Recommendation(p, p.trending_score, reason) for p in found if p.doc_id not in unwanted][:limit]
 

@@ -8,7 +8,7 @@ paper. Portable SQLAlchemy Core: SQLite and PostgreSQL.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Collection, Literal
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select
 
@@ -58,7 +58,11 @@ def _page(catalog: Catalog, where: list, order: tuple, limit: int, offset: int,
 
 
 def _in_category(category: str):
-    return papers.c.doc_id.in_(select(paper_categories.c.doc_id).where(paper_categories.c.category == category))
+    return _in_categories([category])
+
+
+def _in_categories(categories: Collection[str]):
+    return papers.c.doc_id.in_(select(paper_categories.c.doc_id).where(paper_categories.c.category.in_(categories)))
 
 
 def _in_category_walking(category: str):
@@ -73,12 +77,13 @@ def papers_in_period(
     end: date,
     *,
     sort: PeriodSort = "upvotes",
-    category: str | None = None,
+    categories: Collection[str] = (),
     featured: Featured = "listed",
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[StoredPaper], int]:
-    """Papers listed from ``start`` to ``end`` (both included), most upvoted first by default.
+    """Papers listed from ``start`` to ``end`` (both included), most upvoted first by default;
+    only those in any of ``categories`` when given.
 
     ``featured``: "listed" those listed in the period; "listing" those and the papers members
     submitted to the period's daily lists; "submissions" the submitted ones only.
@@ -92,8 +97,8 @@ def papers_in_period(
     if featured not in choices:
         raise ValueError(f"featured must be one of {', '.join(choices)}, not {featured!r}")
     where = [choices[featured]]
-    if category:
-        where.append(_in_category(category))
+    if categories:
+        where.append(_in_categories(categories))
     return _page(catalog, where, _ORDERS[sort], limit, offset)
 
 

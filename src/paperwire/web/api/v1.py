@@ -114,8 +114,9 @@ def papers_of_period(
         if latest is None:
             return {"period": None, "items": [], **page_links(request, 0, limit, offset)}
         period = requested_period(latest.isoformat(), None, None)
-    papers, total = browse.papers_in_period(catalog, period.start, period.end, sort=sort, category=category or None,
-                                            featured=featured, limit=limit, offset=check_offset("offset", offset))
+    papers, total = browse.papers_in_period(catalog, period.start, period.end, sort=sort,
+                                            categories=[category] if category else (), featured=featured,
+                                            limit=limit, offset=check_offset("offset", offset))
     before, _ = browse.neighbouring_dates(catalog, period.start, featured)
     _, after = browse.neighbouring_dates(catalog, period.end, featured)
     return {
