@@ -15,10 +15,10 @@ from jinja2 import Environment
 from paperwire.config import ConfigError, Settings
 from paperwire.digest.links import CONFIRM_MAX_AGE_S, confirm_token, confirm_url
 from paperwire.digest.subscriptions import Subscription
+from paperwire.links import site_url
 from paperwire.mail.inline import inlined
 from paperwire.mail.message import InvalidMessage, build_message
 from paperwire.mail.smtp import MailError, send
-from paperwire.links import site_url
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from paperwire.config import Settings
 from paperwire.digest.schedule import Period
 from paperwire.digest.sections import Section
+from paperwire.links import paper_url, site_url
 from paperwire.mail.inline import inlined
 from paperwire.paper import clean_text
 from paperwire.store import StoredPaper
-from paperwire.links import paper_url, site_url
 from paperwire.web.http.templating import TEMPLATE_DIR
 
 SHOWN_AUTHORS = 3

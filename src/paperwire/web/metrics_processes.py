@@ -3,7 +3,8 @@
 `paperwire serve --workers N` runs N processes, and a scrape reaches one of them. With
 prometheus-client's multiprocess mode each process writes its counts to memory-mapped files
 in ``HOME/metrics/ADDRESS-PORT``, and whichever process answers the scrape reads them all,
-so a node reports its totals; another server on the same home (another port) keeps its own. The mode is chosen when prometheus_client is first imported, from
+so a node reports its totals; another server on the same home (another port) keeps its own.
+The mode is chosen when prometheus_client is first imported, from
 PROMETHEUS_MULTIPROC_DIR: :func:`share_between_workers` sets it first, and so this module
 imports prometheus_client only inside :func:`process_metrics`.
 """

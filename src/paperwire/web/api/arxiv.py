@@ -24,13 +24,13 @@ from lxml import etree
 from starlette.responses import Response
 
 from paperwire.config import Settings
+from paperwire.links import paper_url
 from paperwire.paper import clean_text
 from paperwire.search import IndexMissing
 from paperwire.search.arxiv_query import QueryNode, QuerySyntaxError, arxiv_dates, parse_id_list, parse_search_query
 from paperwire.search.local.field_query import SORT_FIELDS
 from paperwire.store.catalog import StoredPaper
 from paperwire.web.api.common import INDEX_MISSING, ApiError, JsonErrorRoute, search_service
-from paperwire.links import paper_url
 from paperwire.web.deps import get_catalog, get_settings
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from paperwire.community.submissions import Submission, submissions_for
+from paperwire.links import site_url
 from paperwire.store import browse
 from paperwire.store.catalog import StoredPaper
 from paperwire.web.feeds import citations as exports
@@ -33,7 +34,6 @@ from paperwire.web.api.common import (
     requested_period,
     search_service,
 )
-from paperwire.links import site_url
 from paperwire.web.api.v1_models import (
     CategoryList,
     CategoryOut,

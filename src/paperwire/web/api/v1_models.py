@@ -11,9 +11,9 @@ from pydantic import BaseModel, Field
 
 from paperwire.community.submissions import Submission
 from paperwire.config import Settings
+from paperwire.links import paper_url
 from paperwire.store.catalog import StoredPaper
 from paperwire.web.api.common import extra_text, extra_words
-from paperwire.links import paper_url
 
 
 class PaperOut(BaseModel):

@@ -17,9 +17,9 @@ from starlette.background import BackgroundTask
 from paperwire.accounts import links
 from paperwire.accounts.members import Member
 from paperwire.config import ConfigError, Settings
+from paperwire.links import site_url
 from paperwire.mail.message import InvalidMessage, build_message
 from paperwire.mail.smtp import MailError, send
-from paperwire.links import site_url
 
 log = logging.getLogger(__name__)
 RESET_VALID_FOR = "one hour"

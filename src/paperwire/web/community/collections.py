@@ -21,10 +21,10 @@ from paperwire.accounts.users import member_by_username
 from paperwire.community import collections
 from paperwire.community.collections import Collection, Item
 from paperwire.community.errors import NotFound
+from paperwire.links import site_url
 from paperwire.web.feeds import citations as exports
 from paperwire.web.feeds import syndication as feeds
 from paperwire.web.api.common import find_paper
-from paperwire.links import site_url
 from paperwire.web.api.v1 import PaperId
 from paperwire.web.api.v1_models import PaperOut, paper_out
 from paperwire.web.auth.forms import form_page

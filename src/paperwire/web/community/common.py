@@ -17,8 +17,8 @@ from starlette.responses import RedirectResponse
 
 from paperwire.accounts.members import Member
 from paperwire.community.rules import Policy
-from paperwire.web.api.common import ERROR_RESPONSES, ErrorBody, JsonErrorRoute
 from paperwire.links import paper_path
+from paperwire.web.api.common import ERROR_RESPONSES, ErrorBody, JsonErrorRoute
 from paperwire.web.auth.limits import count_attempt
 from paperwire.web.auth.next_path import local_path
 from paperwire.web.auth.viewer import current_viewer

@@ -18,11 +18,11 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from paperwire.config import Settings
+from paperwire.links import paper_url
 from paperwire.paper import Paper, clean_text
 from paperwire.text import pieces, plain_text
 from paperwire.text.tex import nest
 from paperwire.web.api.common import JsonErrorRoute, find_paper
-from paperwire.links import paper_url
 from paperwire.web.deps import get_settings
 
 BIBTEX_MEDIA_TYPE = "application/x-bibtex; charset=utf-8"

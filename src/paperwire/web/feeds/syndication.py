@@ -21,6 +21,7 @@ from lxml import etree
 from starlette.responses import Response
 
 from paperwire.config import Settings
+from paperwire.links import paper_url, site_url
 from paperwire.paper import clean_text
 from paperwire.store import browse
 from paperwire.store.catalog import StoredPaper
@@ -33,7 +34,6 @@ from paperwire.web.api.common import (
     day_start,
     parse_date_param,
 )
-from paperwire.links import paper_url, site_url
 from paperwire.web.api.v1 import SearchQuery, trending_since
 from paperwire.web.deps import get_catalog, get_settings
 from paperwire.web.feeds.entries import FeedEntries

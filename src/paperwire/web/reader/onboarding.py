@@ -22,9 +22,8 @@ from paperwire.store import Catalog
 from paperwire.store.browse import category_counts
 from paperwire.web.api.v1_models import PaperOut, paper_out
 from paperwire.web.auth.forms import form_page
-from paperwire.web.auth.limits import count_attempt
-from paperwire.web.auth.viewer import current_viewer, require_viewer
-from paperwire.web.community.common import api_router, db, page_router, policy
+from paperwire.web.auth.viewer import require_viewer
+from paperwire.web.community.common import api_router, counted_viewer, db, page_router, policy
 from paperwire.web.deps import get_settings
 
 pages = page_router()
@@ -69,9 +68,8 @@ async def choose_categories(request: Request) -> Response:
 
 def _importer(request: Request):
     """The member asking, once this import is counted against their rate limit (429 past it)."""
-    member = require_viewer(request)
-    count_attempt(request, "import", account=str(member.id))
-    return member
+    counted_viewer(request, "import")
+    return require_viewer(request)
 
 
 @pages.post("/welcome/authors")
@@ -157,9 +155,8 @@ def report_out(request: Request, report: SeedReport) -> ImportReportOut:
 async def import_library(request: Request) -> ImportReportOut:
     """The body is the file itself (its format told by its content), or a multipart upload
     named ``file`` (told by its name too). At most 5 MB and 5,000 entries."""
-    member = current_viewer(request)
+    member = counted_viewer(request, "import")
     policy(request).require_member(member)
-    count_attempt(request, "import", account=str(member.id))
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         given = await _references("", (await _form(request)).get("file"))
     else:
