@@ -117,13 +117,15 @@ def people_db(database_url: str):
 
 @dataclass
 class SmtpServer:
-    """A running aiosmtpd server on 127.0.0.1. ``messages`` holds what it received, parsed;
+    """A running aiosmtpd server on 127.0.0.1. ``messages`` holds what it received, parsed
+    (``raw``: as the bytes came);
     set ``refuse_rcpt`` / ``refuse_data`` to an answer such as "451 4.3.0 try later" to
     make it refuse. It accepts AUTH as ``login`` (and unauthenticated mail too)."""
 
     host: str
     port: int
     messages: list[EmailMessage] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)
     recipients: list[list[str]] = field(default_factory=list)  # each message's envelope
     refuse_rcpt: str | None = None
     refuse_data: str | None = None
@@ -150,6 +152,7 @@ class _Keeper:
     async def handle_DATA(self, _server, _session, envelope):
         if self.server.refuse_data:
             return self.server.refuse_data
+        self.server.raw.append(envelope.content)
         self.server.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         self.server.recipients.append(list(envelope.rcpt_tos))
         return "250 Message accepted"

@@ -83,10 +83,12 @@ def test_hostile_titles_and_names_are_shown_as_text_and_never_reach_a_header(mai
 
 
 def test_both_unsubscribe_headers_and_the_one_click_post_unsubscribe_at_once(mail_site):
-    site, _ = mail_site
+    site, smtp_server = mail_site
     message = received(mail_site)
     url = message["List-Unsubscribe"].strip("<>")
     assert url.startswith("http://127.0.0.1:8000/unsubscribe/")
+    # On the wire as the URL itself, on one line: mail programs read it raw (no encoded words).
+    assert f"\r\nList-Unsubscribe: <{url}>\r\n".encode() in smtp_server.raw[0]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert url in message.get_body(("plain",)).get_content()
 
@@ -134,7 +136,7 @@ def test_a_configured_dkim_key_signs_the_digest_and_its_unsubscribe_headers(mail
         assert name == b"mail._domainkey.example.org."
         return b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
 
-    assert dkim.verify(message.as_bytes(), dnsfunc=dns)
-    tampered = message.as_bytes().replace(b"List-Unsubscribe-Post: List-Unsubscribe=One-Click",
-                                          b"List-Unsubscribe-Post: nothing")
+    [arrived] = smtp_server.raw  # verified as a receiver does: the bytes as they came
+    assert dkim.verify(arrived, dnsfunc=dns)
+    tampered = arrived.replace(b"List-Unsubscribe-Post: List-Unsubscribe=One-Click", b"List-Unsubscribe-Post: nothing")
     assert not dkim.verify(tampered, dnsfunc=dns)

@@ -37,6 +37,8 @@ from paperwire.digest.sections import Reader, Section, Sources, compose_sections
 from paperwire.digest.subscriptions import Subscription, active_subscriptions
 from paperwire.mail.addresses import shown_value
 from paperwire.mail.message import InvalidMessage, build_message, sender
+from paperwire.rank.signals import readers_signals
+from paperwire.reader.follows import followed_by
 from paperwire.store.people_schema import users
 from paperwire.store.reader_schema import digest_papers, outbox
 from paperwire.store.schema import papers
@@ -177,6 +179,7 @@ def _compose_chunk(db: Engine, settings: Settings, secret: str, sources: Sources
                 .join(papers, papers.c.doc_id == digest_papers.c.doc_id)
                 .where(digest_papers.c.subscription_id.in_(ids), papers.c.listing_date >= earliest)):
             sent.setdefault(subscription_id, set()).add(doc_id)
+    follows, signals = followed_by(db, members), readers_signals(db, members)
     for subscription, period in due:
         if (subscription.id, period.kind, period.key) in composed:
             report.already += 1
@@ -184,7 +187,8 @@ def _compose_chunk(db: Engine, settings: Settings, secret: str, sources: Sources
         member = members.get(subscription.user_id) if subscription.user_id is not None else None
         if subscription.user_id is not None and (member is None or member.disabled):
             continue  # an account being deleted, or disabled by a moderator: nothing goes out
-        reader = Reader(subscription, member, windows[subscription.id], frozenset(sent.get(subscription.id, ())))
+        reader = Reader(subscription, member, windows[subscription.id], frozenset(sent.get(subscription.id, ())),
+                        follows.get(subscription.user_id), signals.get(subscription.user_id))
         try:
             _compose_one(db, settings, secret, sources, reader, period, now, dry_run, report)
         except InvalidMessage as error:

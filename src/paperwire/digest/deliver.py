@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email import message_from_string, policy
+from email import message_from_string
 from typing import Callable
 
 from sqlalchemy import Engine
@@ -30,6 +30,7 @@ from paperwire.digest import outbox
 from paperwire.digest.dkim import sign
 from paperwire.digest.subscriptions import mark_undeliverable
 from paperwire.mail import smtp
+from paperwire.mail.message import AS_BUILT
 from paperwire.mail.smtp import MailError, PermanentMailError
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ def deliver_due(db: Engine, settings: Settings, *, clock: Callable[[], datetime]
 
 def _deliver_one(db: Engine, settings: Settings, claimed: outbox.Claimed, clock, send,
                  give_up_after: timedelta, report: DeliveryReport) -> None:
-    message = message_from_string(claimed.message, policy=policy.SMTP)
+    message = message_from_string(claimed.message, policy=AS_BUILT)
     try:
         send(settings, sign(settings, message))
     except MailError as error:

@@ -24,7 +24,8 @@ from paperwire.config import Settings
 from paperwire.digest.schedule import Window
 from paperwire.digest.subscriptions import VISITOR_SECTIONS, Subscription
 from paperwire.rank.for_you import MAX_LIMIT, recommend
-from paperwire.reader.follows import followed, new_papers_by_followed
+from paperwire.rank.signals import Signals
+from paperwire.reader.follows import Followed, new_papers_by_followed
 from paperwire.reader.saved_searches import new_matches
 from paperwire.search.service import IndexMissing
 from paperwire.store import Catalog, StoredPaper
@@ -56,6 +57,9 @@ class Reader:
     member: Member | None  # None: a visitor's address
     window: Window
     sent: frozenset[int]  # papers listed in the window that earlier digests already sent them
+    # a member's follows and signals, read with the rest of their chunk (None: a visitor)
+    follows: Followed | None = None
+    signals: Signals | None = None
 
 
 @dataclass
@@ -81,7 +85,7 @@ Source = Callable[[Sources, Reader, int, Collection[int]], list[tuple[StoredPape
 
 
 def _trending(sources: Sources, reader: Reader, limit: int, _exclude: Collection[int]):
-    categories = followed(sources.db, reader.member.id).categories if reader.member else {}
+    categories = reader.follows.categories if reader.follows else {}
     if not categories:
         return [(paper, _trending_reason(paper, None)) for paper in sources.trending(reader.window, None, limit)]
     merged = {p.doc_id: (p, _trending_reason(p, c)) for c in categories for p in sources.trending(reader.window, c, limit)}
@@ -101,7 +105,8 @@ def _for_you(sources: Sources, reader: Reader, _limit: int, exclude: Collection[
     # enough, and each paper asked for costs its explanation.
     feed = recommend(sources.db, sources.policy, sources.search, reader.member,
                      limit=min(sources.settings.digest_section_size, MAX_LIMIT),
-                     since=reader.window.since, until=reader.window.until, exclude=exclude)
+                     since=reader.window.since, until=reader.window.until, exclude=exclude,
+                     signals=reader.signals, follows=reader.follows)
     if not feed.has_signals:  # what it would show is trending papers: that is the trending section's
         return []
     return [(item.paper, "; ".join(item.reasons) or "recommended for you") for item in feed.items]

@@ -158,21 +158,31 @@ def listing_window(db: Engine, days: int, since: date | None, until: date | None
 
 
 def recommend(db: Engine, policy: Policy, search: SearchService, viewer: Member | None, *, limit: int = 20,
-              since: date | None = None, until: date | None = None, exclude: Collection[int] = ()) -> ForYouFeed:
-    """The viewer's recommendations among papers listed from ``since`` to ``until`` (inclusive)."""
+              since: date | None = None, until: date | None = None, exclude: Collection[int] = (),
+              signals: Signals | None = None, follows: Followed | None = None) -> ForYouFeed:
+    """The viewer's recommendations among papers listed from ``since`` to ``until`` (inclusive).
+
+    ``signals`` and ``follows``, when given, are the viewer's as the caller read them (a digest
+    reads them for hundreds of readers at once); the model is then trained for this call alone,
+    as a digest meets each reader once. Otherwise they are read here, and the trained model is
+    kept until the viewer's signals change."""
     member = policy.require_member(viewer)
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid("limit", f"must be from 1 to {MAX_LIMIT}")
     window = listing_window(db, policy.settings.for_you_window_days, since, until)
     if window is None:
         return ForYouFeed([], has_signals=False)
-    follows = followed(db, member.id)
+    if follows is None:
+        follows = followed(db, member.id)
     try:
         index, features = search.vectors_and_keywords()
     except IndexMissing:
         index = features = None
-    key = (member.id, signature(db, member.id), id(index))
-    trained = MODELS.get(key, lambda: _train(db, member.id, index, features))
+    if signals is None:
+        key = (member.id, signature(db, member.id), id(index))
+        trained = MODELS.get(key, lambda: _train(reader_signals(db, member.id), index, features))
+    else:
+        trained = _train(signals, index, features)
     unwanted = trained.signals.excluded | set(exclude)
     if trained.model is None:
         items = _trending(db, window, follows, unwanted, limit)
@@ -181,8 +191,7 @@ def recommend(db: Engine, policy: Policy, search: SearchService, viewer: Member 
     return ForYouFeed(items, trained.signals.any, *window)
 
 
-def _train(db: Engine, member_id: int, index: VectorIndex | None, features: keywords.KeywordFeatures | None) -> _Trained:
-    signals = reader_signals(db, member_id)
+def _train(signals: Signals, index: VectorIndex | None, features: keywords.KeywordFeatures | None) -> _Trained:
     untrained = _Trained(signals, None, np.empty(0, dtype=np.int64))
     if index is None or not signals.any:
         return untrained
@@ -215,8 +224,8 @@ def _ranked(db: Engine, window: _Window, features: keywords.KeywordFeatures, tra
     nearest: list[int | None] = [None] * len(best)
     if len(trained.positive_ids):
         nearest = trained.positive_ids[trained.model.nearest_positive(window.candidates.vectors[best])].tolist()
-    stored = {p.doc_id: p for p in _papers(db, chosen + [n for n in nearest if n])}  # one read for both
-    titles = {n: stored[n].paper.title for n in nearest if n in stored}
+    stored = {p.doc_id: p for p in _papers(db, chosen)}
+    titles = _live_titles(db, [n for n in nearest if n])
     shown = [(stored[doc_id], at, score, near)
              for doc_id, at, score, near in zip(chosen, best.tolist(), scores.tolist(), nearest)
              if doc_id in stored and not stored[doc_id].deleted]  # not deleted since the index was built
@@ -282,6 +291,15 @@ def _followed_in(window: _Window, follows: Followed) -> tuple[dict[int, list[str
             for at in grouped.get(key, ()):
                 shown.setdefault(at, []).append(name)
     return authors, categories
+
+
+def _live_titles(db: Engine, doc_ids: list[int]) -> dict[int, str]:
+    """Titles only: a nearest positive is named, never shown, and most are older than any memo keeps."""
+    if not doc_ids:
+        return {}
+    with db.connect() as conn:
+        return dict(conn.execute(select(papers.c.doc_id, papers.c.title).where(
+            papers.c.doc_id.in_(set(doc_ids)), papers.c.deleted.is_(False))).all())
 
 
 def _papers(db: Engine, doc_ids: list[int]) -> list[StoredPaper]:

@@ -64,7 +64,7 @@ def _z(scores: np.ndarray) -> np.ndarray:
 class Background:
     """Random papers: the negatives every reader shares, with what training needs of them computed once."""
 
-    gram: np.ndarray  # mean of z z^T over the papers, z = [vector, 1]
+    inverse: np.ndarray  # of (mean of z z^T over the papers + RIDGE), z = [vector, 1]: a reader's own rows update it
     mean: np.ndarray  # mean of z
     by_term: sparse.csr_matrix  # their tf-idf rows, transposed (a row a term): products with it are cheap
     keyword_inverse: np.ndarray  # inverse of the background's block of the keyword model's dual system
@@ -75,7 +75,9 @@ class Background:
         count = max(len(z), 1)
         block = (keywords @ keywords.T).toarray() + 1.0
         block[np.diag_indices_from(block)] += KEYWORD_RIDGE * count
-        return cls(gram=z.T @ z / count, mean=z.sum(axis=0) / count, by_term=keywords.T.tocsr(),
+        gram = z.T @ z / count
+        gram[np.diag_indices_from(gram)] += RIDGE
+        return cls(inverse=np.linalg.inv(gram), mean=z.sum(axis=0) / count, by_term=keywords.T.tocsr(),
                    keyword_inverse=np.linalg.inv(block))
 
     @property
@@ -161,6 +163,21 @@ class ReaderModel:
         return own + self.background.by_term[columns] @ self.background_weights
 
 
+def _embedding_weights(background: Background, rows: np.ndarray, weight: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """The embedding model's weights w: (B + R^T C R) w = R^T C y - mean, with B the background's
+    second moment plus the ridge, R the reader's rows, C their weights and y their targets.
+
+    Solved through B's inverse (Woodbury): a reader's rows (some dozens) change it by a low-rank
+    term, so a reader costs a (rows x rows) solve instead of a (385 x 385) one.
+    """
+    rhs = rows.T @ (weight * target) - background.mean
+    start = background.inverse @ rhs
+    if not len(rows):
+        return start
+    through = rows @ background.inverse
+    return start - through.T @ np.linalg.solve(np.diag(1.0 / weight) + through @ rows.T, through @ rhs)
+
+
 def train(positives: np.ndarray, dismissed: np.ndarray, background: Background,
           positive_keywords: sparse.csr_matrix, dismissed_keywords: sparse.csr_matrix) -> ReaderModel:
     """Weighted least squares: positives aim at +1, dismissals and the background at -1.
@@ -171,25 +188,15 @@ def train(positives: np.ndarray, dismissed: np.ndarray, background: Background,
     positives = np.asarray(positives, dtype=np.float32).reshape(-1, background.mean.shape[0] - 1)
     dismissed = np.asarray(dismissed, dtype=np.float32).reshape(-1, background.mean.shape[0] - 1)
     each = 1.0 / max(len(positives), 1)
-    lhs = background.gram.copy()
-    rhs = -background.mean.copy()
-    if len(positives):
-        z = _with_bias(positives).astype(np.float64)
-        lhs += each * (z.T @ z)
-        rhs += each * z.sum(axis=0)
-    if len(dismissed):
-        z = _with_bias(dismissed).astype(np.float64)
-        lhs += DISMISSED_WEIGHT * each * (z.T @ z)
-        rhs -= DISMISSED_WEIGHT * each * z.sum(axis=0)
-    lhs[np.diag_indices_from(lhs)] += RIDGE
-    weights = np.linalg.solve(lhs, rhs).astype(np.float32)
+    weight = np.concatenate([np.full(len(positives), each), np.full(len(dismissed), DISMISSED_WEIGHT * each)])
+    target = np.concatenate([np.ones(len(positives)), -np.ones(len(dismissed))])
+    weights = _embedding_weights(background, _with_bias(np.vstack([positives, dismissed])).astype(np.float64),
+                                 weight, target).astype(np.float32)
 
     # The same weighted least squares in the dual, over tf-idf rows: the terms' weights are X^T a
     # for a = (K + ridge / c) \\ y, K the rows' cosines plus 1 (the bias), c their weights. The
     # background's block is inverted once (Background.of); a reader solves only for their own rows.
     terms, kept = _compact(sparse.vstack([positive_keywords, dismissed_keywords]).tocsr())
-    weight = np.concatenate([np.full(len(positives), each), np.full(len(dismissed), DISMISSED_WEIGHT * each)])
-    target = np.concatenate([np.ones(len(positives)), -np.ones(len(dismissed))])
     to_background = _cosines(background.by_term, terms, kept).T + 1.0
     own = (kept @ kept.T).toarray() + 1.0
     own[np.diag_indices_from(own)] += KEYWORD_RIDGE / weight

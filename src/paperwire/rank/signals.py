@@ -9,6 +9,7 @@ items), so a trained model is reused until then.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Collection
 
 from sqlalchemy import Engine, func, select, union
 
@@ -29,17 +30,17 @@ class Signals:
         return bool(self.positives or self.dismissed)
 
 
-def _collected(member_id: int):
-    return (select(collection_items.c.doc_id, collection_items.c.added_at.label("at"))
+def _collected(member_ids: Collection[int]):
+    return (select(collections.c.user_id, collection_items.c.doc_id, collection_items.c.added_at.label("at"))
             .join(collections, collections.c.id == collection_items.c.collection_id)
-            .where(collections.c.user_id == member_id))
+            .where(collections.c.user_id.in_(member_ids)))
 
 
 def signature(db: Engine, member_id: int) -> tuple:
     """Counts and latest timestamps of the member's votes, library entries and collection items."""
     mine_voted = votes.c.user_id == member_id
     mine_kept = library_items.c.user_id == member_id
-    collected = _collected(member_id).subquery()
+    collected = _collected([member_id]).subquery()
     query = select(*(select(aggregate).where(*where).scalar_subquery() for aggregate, where in (
         (func.count(), (mine_voted,)), (func.max(votes.c.created_at), (mine_voted,)),
         (func.count(), (mine_kept,)), (func.max(library_items.c.updated_at), (mine_kept,)))),
@@ -50,18 +51,36 @@ def signature(db: Engine, member_id: int) -> tuple:
 
 
 def reader_signals(db: Engine, member_id: int) -> Signals:
+    return readers_signals(db, [member_id])[member_id]
+
+
+def readers_signals(db: Engine, member_ids: Collection[int]) -> dict[int, Signals]:
+    """Each of these members' signals, in two reads whatever their number (a digest composes
+    hundreds of readers at once)."""
+    ids = list(dict.fromkeys(member_ids))
     kept = library_items.c
     positive = union(
-        select(votes.c.doc_id, votes.c.created_at.label("at")).where(votes.c.user_id == member_id),
-        select(kept.doc_id, kept.saved_at.label("at")).where(kept.user_id == member_id, kept.saved_at.is_not(None)),
-        _collected(member_id),
+        select(votes.c.user_id, votes.c.doc_id, votes.c.created_at.label("at")).where(votes.c.user_id.in_(ids)),
+        select(kept.user_id, kept.doc_id, kept.saved_at.label("at")).where(kept.user_id.in_(ids),
+                                                                          kept.saved_at.is_not(None)),
+        _collected(ids),
     ).subquery()
-    newest_first = (select(positive.c.doc_id, func.max(positive.c.at).label("at"))
+    newest_first = (select(positive.c.user_id, positive.c.doc_id, func.max(positive.c.at).label("at"))
                     .join(papers, papers.c.doc_id == positive.c.doc_id).where(papers.c.deleted.is_(False))
-                    .group_by(positive.c.doc_id).order_by(func.max(positive.c.at).desc(), positive.c.doc_id.desc()))
+                    .group_by(positive.c.user_id, positive.c.doc_id)
+                    .order_by(positive.c.user_id, func.max(positive.c.at).desc(), positive.c.doc_id.desc()))
+    positives: dict[int, list[int]] = {member_id: [] for member_id in ids}
+    dismissed: dict[int, list[int]] = {member_id: [] for member_id in ids}
+    seen: dict[int, set[int]] = {member_id: set() for member_id in ids}
     with db.connect() as conn:
-        positives = [row.doc_id for row in conn.execute(newest_first)]
-        marks = conn.execute(select(kept.doc_id, kept.dismissed_at, kept.seen_at).where(kept.user_id == member_id)).all()
-    dismissed = tuple(row.doc_id for row in marks if row.dismissed_at is not None)
-    seen = {row.doc_id for row in marks if row.seen_at is not None}
-    return Signals(tuple(positives[:MAX_POSITIVES]), dismissed, frozenset({*positives, *dismissed, *seen}))
+        for row in conn.execute(newest_first):
+            positives[row.user_id].append(row.doc_id)
+        for row in conn.execute(select(kept.user_id, kept.doc_id, kept.dismissed_at, kept.seen_at)
+                                .where(kept.user_id.in_(ids)).order_by(kept.user_id, kept.doc_id)):
+            if row.dismissed_at is not None:
+                dismissed[row.user_id].append(row.doc_id)
+            if row.seen_at is not None:
+                seen[row.user_id].add(row.doc_id)
+    return {member_id: Signals(tuple(positives[member_id][:MAX_POSITIVES]), tuple(dismissed[member_id]),
+                               frozenset({*positives[member_id], *dismissed[member_id], *seen[member_id]}))
+            for member_id in ids}
