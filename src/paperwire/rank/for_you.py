@@ -259,15 +259,17 @@ def _paper_terms(window: _Window, features: keywords.KeywordFeatures, row: int,
 
 
 def _weighed_terms(model: ReaderModel, papers_terms: list[tuple[list[str], np.ndarray, np.ndarray]]) -> list[dict[str, float]]:
-    """For each paper, each term: its weight in the reader's keyword model times its weight in the
-    paper. The model is asked once for all the papers' columns (a sparse lookup each time)."""
+    """For each paper, its terms that weigh for the reader: their weight in the reader's keyword
+    model times their weight in the paper, where positive. The model is asked once for all the
+    papers' columns (a sparse lookup each time)."""
     if not papers_terms:
         return []
     weights = model.term_weights(np.concatenate([columns for _, columns, _ in papers_terms]))
     weighed, start = [], 0
     for names, columns, in_paper in papers_terms:
         end = start + len(columns)
-        weighed.append(dict(zip(names, (weights[start:end] * in_paper).tolist())))
+        product = weights[start:end] * in_paper
+        weighed.append({names[at]: float(product[at]) for at in np.flatnonzero(product > 0).tolist()})
         start = end
     return weighed
 
