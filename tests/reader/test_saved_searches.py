@@ -84,14 +84,13 @@ def test_new_matches_are_papers_of_the_window_matching_any_search(db, policy, me
     saved_searches.add(db, policy, ann, "sparse autoencoder cat:cs.LG")
     saved_searches.add(db, policy, ann, "protein")
     saved_searches.add(db, policy, bob, "attention")
-    search = indexed()
-    found = saved_searches.new_matches(db, search, ann.id, since=day(-7), until=day(0), limit=10)
+    search, saved = indexed(), saved_searches.of_member(db, ann.id)
+    found = saved_searches.new_matches(search, saved, since=day(-7), until=day(0), limit=10)
     assert [(p.paper.id, reason) for p, reason in found] == [
         ("2607.00002", 'matches your search "sparse autoencoder cat:cs.LG"'),
         ("2607.00004", 'matches your search "protein"'),
     ]
-    assert saved_searches.new_matches(db, search, ann.id, since=day(-7), until=day(0), limit=1)[0][0].paper.id \
-        == "2607.00002"
+    assert saved_searches.new_matches(search, saved, since=day(-7), until=day(0), limit=1)[0][0].paper.id == "2607.00002"
 
 
 def test_a_paper_matching_two_searches_comes_once_with_the_first_reason(db, policy, member, add_papers, indexed):
@@ -99,10 +98,12 @@ def test_a_paper_matching_two_searches_comes_once_with_the_first_reason(db, poli
     add_papers(paper(1, day(-1), "Sparse protein autoencoder"))
     saved_searches.add(db, policy, ann, "sparse")
     saved_searches.add(db, policy, ann, "protein")
-    found = saved_searches.new_matches(db, indexed(), ann.id, since=day(-7), until=day(0), limit=10)
+    saved = saved_searches.of_member(db, ann.id)
+    found = saved_searches.new_matches(indexed(), saved, since=day(-7), until=day(0), limit=10)
     assert [(p.paper.id, reason) for p, reason in found] == [("2607.00001", 'matches your search "sparse"')]
 
 
 def test_a_member_without_saved_searches_has_no_matches(db, member, add_papers, indexed):
     add_papers(paper(1, day(-1), "Anything"))
-    assert saved_searches.new_matches(db, indexed(), member("ann").id, since=day(-7), until=day(0), limit=10) == []
+    saved = saved_searches.of_member(db, member("ann").id)
+    assert saved == [] and saved_searches.new_matches(indexed(), saved, since=day(-7), until=day(0), limit=10) == []

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Collection
 
 from sqlalchemy import Engine, delete, exists, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
@@ -163,11 +164,8 @@ def replies_to(db: Engine, member_id: int, *, since: datetime, limit: int) -> li
     """Papers where someone else replied to one of ``member_id``'s comments since ``since``,
     latest reply first, each once, with who replied ('Bob replied to your comment'). Only
     replies every reader sees count (neither deleted nor hidden), on live papers."""
-    reply = comments.alias("reply")
-    query = (select(reply.c.doc_id, users.c.username)
-             .join(comments, comments.c.id == reply.c.answers_id).join(users, users.c.id == reply.c.user_id)
-             .where(comments.c.user_id == member_id, reply.c.user_id != member_id, reply.c.created_at >= since,
-                    reply.c.deleted_at.is_(None), reply.c.hidden_at.is_(None))
+    reply, query = _replies_to([member_id], since)
+    query = (query.add_columns(reply.c.doc_id, users.c.username).join(users, users.c.id == reply.c.user_id)
              .order_by(reply.c.created_at.desc(), reply.c.id.desc()))
     repliers: dict[int, list[str]] = {}
     with db.connect() as conn:
@@ -175,8 +173,27 @@ def replies_to(db: Engine, member_id: int, *, since: datetime, limit: int) -> li
             names = repliers.setdefault(doc_id, [])
             if username not in names:
                 names.append(username)
+    if not repliers:
+        return []
     found = [p for p in Catalog(db).by_doc_ids(list(repliers)) if not p.deleted][:limit]
     return [(paper, _replied(repliers[paper.doc_id])) for paper in found]
+
+
+def replied_to(db: Engine, member_ids: Collection[int], *, since: datetime) -> set[int]:
+    """Those of ``member_ids`` whom someone replied to since ``since``, in one read: a digest asks
+    replies_to only of them (most readers never comment)."""
+    _reply, query = _replies_to(member_ids, since)
+    with db.connect() as conn:
+        return set(conn.execute(query.add_columns(comments.c.user_id).distinct()).scalars())
+
+
+def _replies_to(member_ids: Collection[int], since: datetime):
+    """The reply alias, and a select (columns to add) of the replies every reader sees, written
+    since ``since`` by someone else to a comment of one of ``member_ids``."""
+    reply = comments.alias("reply")
+    return reply, (select().select_from(reply).join(comments, comments.c.id == reply.c.answers_id)
+                   .where(comments.c.user_id.in_(list(member_ids)), reply.c.user_id != comments.c.user_id,
+                          reply.c.created_at >= since, reply.c.deleted_at.is_(None), reply.c.hidden_at.is_(None)))
 
 
 def _replied(names: list[str]) -> str:

@@ -27,6 +27,7 @@ from paperwire.accounts.members import member_from_row
 from paperwire.accounts.secret import site_secret
 from paperwire.accounts.timestamps import as_utc
 from paperwire.accounts.users import member_by_username
+from paperwire.community.comments import replied_to
 from paperwire.community.rules import Policy
 from paperwire.community.writes import insert_new
 from paperwire.config import Settings
@@ -39,6 +40,7 @@ from paperwire.mail.addresses import shown_value
 from paperwire.mail.message import InvalidMessage, build_message, sender
 from paperwire.rank.signals import readers_signals
 from paperwire.reader.follows import followed_by
+from paperwire.reader.saved_searches import of_members
 from paperwire.store.people_schema import users
 from paperwire.store.reader_schema import digest_papers, outbox
 from paperwire.store.schema import papers
@@ -179,7 +181,8 @@ def _compose_chunk(db: Engine, settings: Settings, secret: str, sources: Sources
                 .join(papers, papers.c.doc_id == digest_papers.c.doc_id)
                 .where(digest_papers.c.subscription_id.in_(ids), papers.c.listing_date >= earliest)):
             sent.setdefault(subscription_id, set()).add(doc_id)
-    follows, signals = followed_by(db, members), readers_signals(db, members)
+    follows, signals, searches = followed_by(db, members), readers_signals(db, members), of_members(db, members)
+    replied = replied_to(db, members, since=min((w.replies_since for w in windows.values()), default=now))
     for subscription, period in due:
         if (subscription.id, period.kind, period.key) in composed:
             report.already += 1
@@ -188,7 +191,8 @@ def _compose_chunk(db: Engine, settings: Settings, secret: str, sources: Sources
         if subscription.user_id is not None and (member is None or member.disabled):
             continue  # an account being deleted, or disabled by a moderator: nothing goes out
         reader = Reader(subscription, member, windows[subscription.id], frozenset(sent.get(subscription.id, ())),
-                        follows.get(subscription.user_id), signals.get(subscription.user_id))
+                        follows.get(subscription.user_id), signals.get(subscription.user_id),
+                        tuple(searches.get(subscription.user_id, ())), subscription.user_id in replied)
         try:
             _compose_one(db, settings, secret, sources, reader, period, now, dry_run, report)
         except InvalidMessage as error:

@@ -26,7 +26,7 @@ from paperwire.digest.subscriptions import VISITOR_SECTIONS, Subscription
 from paperwire.rank.for_you import MAX_LIMIT, recommend
 from paperwire.rank.signals import Signals
 from paperwire.reader.follows import Followed, new_papers_by_followed
-from paperwire.reader.saved_searches import new_matches
+from paperwire.reader.saved_searches import SavedSearch, new_matches
 from paperwire.search.service import IndexMissing
 from paperwire.store import Catalog, StoredPaper
 from paperwire.store.browse import papers_in_period
@@ -57,9 +57,11 @@ class Reader:
     member: Member | None  # None: a visitor's address
     window: Window
     sent: frozenset[int]  # papers listed in the window that earlier digests already sent them
-    # a member's follows and signals, read with the rest of their chunk (None: a visitor)
-    follows: Followed | None = None
-    signals: Signals | None = None
+    # What a member's sections start from, read for their whole chunk at once (a visitor: none)
+    follows: Followed | None
+    signals: Signals | None
+    saved_searches: tuple[SavedSearch, ...]
+    replied_to: bool  # answered by someone since the chunk's earliest replies_since: only then are replies read
 
 
 @dataclass
@@ -113,13 +115,15 @@ def _for_you(sources: Sources, reader: Reader, _limit: int, exclude: Collection[
 
 
 def _authors(sources: Sources, reader: Reader, limit: int, _exclude: Collection[int]):
+    if not reader.follows.authors:
+        return []
     return new_papers_by_followed(sources.db, reader.member.id, since=reader.window.since,
                                   until=reader.window.until, limit=limit)
 
 
 def _searches(sources: Sources, reader: Reader, limit: int, _exclude: Collection[int]):
     try:
-        return new_matches(sources.db, sources.search, reader.member.id, since=reader.window.since,
+        return new_matches(sources.search, reader.saved_searches, since=reader.window.since,
                            until=reader.window.until, limit=limit)
     except IndexMissing as error:  # the site has no search index yet: the other sections still go
         log.warning("digest section 'searches' left out: %s", error)
@@ -127,6 +131,8 @@ def _searches(sources: Sources, reader: Reader, limit: int, _exclude: Collection
 
 
 def _replies(sources: Sources, reader: Reader, limit: int, _exclude: Collection[int]):
+    if not reader.replied_to:
+        return []
     return replies_to(sources.db, reader.member.id, since=reader.window.replies_since, limit=limit)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Collection, Sequence
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -79,10 +80,18 @@ def mine(db: Engine, policy: Policy, viewer: Member | None) -> list[SavedSearch]
 
 
 def of_member(db: Engine, member_id: int) -> list[SavedSearch]:
-    query = (select(saved_searches).where(saved_searches.c.user_id == member_id)
+    return of_members(db, [member_id])[member_id]
+
+
+def of_members(db: Engine, member_ids: Collection[int]) -> dict[int, list[SavedSearch]]:
+    """Each of these members' saved searches, oldest first, in one read (a digest composes hundreds at once)."""
+    found: dict[int, list[SavedSearch]] = {member_id: [] for member_id in member_ids}
+    query = (select(saved_searches).where(saved_searches.c.user_id.in_(list(found)))
              .order_by(saved_searches.c.created_at, saved_searches.c.id))
     with db.connect() as conn:
-        return [SavedSearch(row.id, row.query, as_utc(row.created_at)) for row in conn.execute(query)]
+        for row in conn.execute(query):
+            found[row.user_id].append(SavedSearch(row.id, row.query, as_utc(row.created_at)))
+    return found
 
 
 def checked_query(query: object) -> str:
@@ -101,10 +110,10 @@ def checked_query(query: object) -> str:
     return text
 
 
-def new_matches(db: Engine, search: SearchService, member_id: int, *, since: date, until: date,
+def new_matches(search: SearchService, saved: Sequence[SavedSearch], *, since: date, until: date,
                 limit: int) -> list[tuple[StoredPaper, str]]:
-    """Papers listed from ``since`` to ``until`` (both included) that match any of the member's
-    saved searches, best first, each with its reason: 'matches your search "sparse autoencoder"'.
+    """Papers listed from ``since`` to ``until`` (both included) that match any of these saved
+    searches (a member's), best first, each with its reason: 'matches your search "sparse autoencoder"'.
 
     Each search ranks its own matches; the lists are merged taking every search's best
     match, then every search's second, and so on, so that one broad query does not crowd
@@ -112,7 +121,7 @@ def new_matches(db: Engine, search: SearchService, member_id: int, *, since: dat
     """
     window = SearchFilters(since=since, until=until)
     ranked = [(saved.query, search.search(saved.query, filters=window, mode="keyword", limit=limit).hits)
-              for saved in of_member(db, member_id)]
+              for saved in saved]
     merged: dict[int, tuple[StoredPaper, str]] = {}
     for position in range(max((len(hits) for _, hits in ranked), default=0)):
         for query, hits in ranked:

@@ -18,7 +18,7 @@ from paperwire.community.errors import NotFound
 from paperwire.rank.for_you import recommend
 from paperwire.reader import private_feeds
 from paperwire.reader.follows import new_papers_by_followed
-from paperwire.reader.saved_searches import new_matches
+from paperwire.reader.saved_searches import new_matches, of_member
 from paperwire.store import Catalog
 from paperwire.store.browse import latest_listing_date
 from paperwire.web.auth.forms import form_page
@@ -80,7 +80,7 @@ def private_feed(request: Request, key: Annotated[str, Path(max_length=128)], wh
         window = {"since": until - timedelta(days=settings.for_you_window_days - 1), "until": until,
                   "limit": FEED_SIZE}
         found = (new_papers_by_followed(db(request), member.id, **window) if which == "following"
-                 else new_matches(db(request), get_search(request), member.id, **window))
+                 else new_matches(get_search(request), of_member(db(request), member.id), **window))
         papers = [paper for paper, _ in found]
     title, description = FEEDS[which]
     base = settings.base_url.rstrip("/")
