@@ -38,6 +38,18 @@ def test_a_day_most_upvoted_first_without_withdrawn_papers(catalog):
     assert ids(in_cv) == ["2607.00002"] and total_cv == 1
 
 
+def test_a_periods_papers_in_categories_whether_the_period_or_the_categories_hold_fewer(catalog):
+    fill(catalog)
+    day = date(2026, 6, 29)
+    # cs.CL holds more papers than the day (the day's are walked), cs.CV fewer (its list is read)
+    in_cl, total_cl = browse.papers_in_period(catalog, day, day, categories=["cs.CL"])
+    assert ids(in_cl) == ["2607.00002", "2607.00001", "2607.00003"] and total_cl == 3
+    week = browse.papers_in_period(catalog, date(2026, 6, 26), date(2026, 7, 1), categories=["cs.CV"], sort="newest")
+    assert (ids(week[0]), week[1]) == (["2607.00004", "2607.00002"], 2)
+    either, _ = browse.papers_in_period(catalog, day, date(2026, 7, 1), categories=["cs.CV", "cs.CL"], sort="newest")
+    assert ids(either) == ["2607.00004", "2607.00003", "2607.00002", "2607.00001"]
+
+
 def test_latest_and_neighbouring_days(catalog):
     assert browse.latest_listing_date(catalog) is None
     fill(catalog)

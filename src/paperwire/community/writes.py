@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Table, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from paperwire.community.errors import NotFound
 from paperwire.store.schema import papers
@@ -44,7 +44,12 @@ def lock_paper(conn: Connection, doc_id: int) -> LockedPaper:
 
 def insert_new(conn: Connection, table: Table, values: dict) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING: True when the row was new."""
+    return inserted_key(conn, table, values) is not None
+
+
+def inserted_key(conn: Connection, table: Table, values: dict) -> Row | None:
+    """INSERT ... ON CONFLICT DO NOTHING: the new row's primary key, None when it was there already."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     # RETURNING, not rowcount: drivers need not count the rows an INSERT wrote (psycopg does not).
     statement = dialect.insert(table).values(values).on_conflict_do_nothing().returning(*table.primary_key.columns)
-    return conn.execute(statement).first() is not None
+    return conn.execute(statement).first()

@@ -29,7 +29,7 @@ from paperwire.accounts.timestamps import as_utc
 from paperwire.accounts.users import member_by_username
 from paperwire.community.comments import replied_to
 from paperwire.community.rules import Policy
-from paperwire.community.writes import insert_new
+from paperwire.community.writes import inserted_key
 from paperwire.config import Settings
 from paperwire.digest.links import list_unsubscribe_headers, unsubscribe_token, unsubscribe_url
 from paperwire.digest.render import render_digest
@@ -223,13 +223,13 @@ def _store(db: Engine, subscription: Subscription, period: Period, mid: str, mes
            sections: list[Section], now: datetime) -> bool:
     """Write the digest and its papers together; False when this period's was there already."""
     with db.begin() as conn:
-        new = insert_new(conn, outbox, {
+        new = inserted_key(conn, outbox, {
             "subscription_id": subscription.id, "kind": period.kind, "period_key": period.key,
             "to_address": subscription.email, "message_id": mid, "message": message, "status": "pending",
             "attempts": 0, "next_attempt_at": now, "created_at": now})
-        if not new:
+        if new is None:
             return False
-        outbox_id = conn.execute(select(outbox.c.id).where(outbox.c.message_id == mid)).scalar_one()
+        (outbox_id,) = new
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         # DO NOTHING: a paper another period's composer recorded for this reader meanwhile stays its.
         conn.execute(dialect.insert(digest_papers).on_conflict_do_nothing(), [

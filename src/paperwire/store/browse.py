@@ -65,10 +65,10 @@ def _in_categories(categories: Collection[str]):
     return papers.c.doc_id.in_(select(paper_categories.c.doc_id).where(paper_categories.c.category.in_(categories)))
 
 
-def _in_category_walking(category: str):
-    """The same condition, written so SQLite walks papers newest first and keeps the members."""
+def _in_categories_walking(categories: Collection[str]):
+    """The same condition, written so SQLite walks papers (by date) and keeps the members."""
     return select(paper_categories.c.doc_id).where(
-        paper_categories.c.doc_id == papers.c.doc_id, paper_categories.c.category == category).exists()
+        paper_categories.c.doc_id == papers.c.doc_id, paper_categories.c.category.in_(categories)).exists()
 
 
 def papers_in_period(
@@ -98,8 +98,20 @@ def papers_in_period(
         raise ValueError(f"featured must be one of {', '.join(choices)}, not {featured!r}")
     where = [choices[featured]]
     if categories:
-        where.append(_in_categories(categories))
+        where.append(_in_categories_walking(categories) if featured == "listed" and _walk_period(catalog, listed, categories)
+                     else _in_categories(categories))
     return _page(catalog, where, _ORDERS[sort], limit, offset)
+
+
+def _walk_period(catalog: Catalog, listed, categories: Collection[str]) -> bool:
+    """Are the period's papers fewer than the categories' (both counted on their indexes)? Then
+    walking the period and keeping the members beats reading the categories' lists: cs.CV over
+    one day of the 88k corpus, 96 -> 1 ms; a rare category over a year the other way round."""
+    with catalog.engine.connect() as conn:
+        in_period = conn.execute(select(func.count()).select_from(papers).where(listed)).scalar() or 0
+        in_categories = conn.execute(select(func.count()).select_from(paper_categories).where(
+            paper_categories.c.category.in_(categories))).scalar() or 0
+    return in_period < in_categories
 
 
 def latest_listing_date(catalog: Catalog, featured: Featured = "listed") -> date | None:
@@ -150,7 +162,7 @@ def papers_by_category(
         size = conn.execute(in_index).scalar() or 0
     # A large category's newest papers are met soonest walking the date index (cs.CV at 88k:
     # 53 ms -> 0.1 ms); a small one's are found sooner by sorting its few members.
-    member = _in_category_walking(category) if size > WALK_CATEGORIES_ABOVE else _in_category(category)
+    member = _in_categories_walking([category]) if size > WALK_CATEGORIES_ABOVE else _in_category(category)
     return _page(catalog, [member], _ORDERS["newest"], limit, offset, total=size)
 
 
