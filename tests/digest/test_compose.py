@@ -170,3 +170,25 @@ def test_two_composing_processes_write_each_due_digest_once_as_one_would(db, set
     assert sorted(row.to_address for row in outbox_rows(db)) == sorted(r.email for r in readers)
     again = compose(db, settings, at(1, 18), jobs=2)
     assert (again.composed, again.already) == ([], 5)
+
+
+def test_a_digest_another_composer_wrote_meanwhile_is_left_out_of_a_batch_and_the_rest_are_written(
+        db, settings, add_papers, monkeypatch):
+    from paperwire.digest import compose as composing
+
+    add_papers(arxiv_paper(1, day(0)))
+    readers = [visitor(db, settings, f"reader{n}@example.org") for n in range(3)]
+    real_compose_one = composing._compose_one
+
+    def first_written_elsewhere(settings_, secret, sources, reader, period):
+        digest = real_compose_one(settings_, secret, sources, reader, period)
+        if reader.subscription.id == readers[1].id:  # another composer writes this one first
+            composing._store(db, [digest], at(1), composing.ComposeReport())
+        return digest
+
+    monkeypatch.setattr(composing, "_compose_one", first_written_elsewhere)
+    report = compose(db, settings, at(1))
+
+    assert sorted(c.subscription_id for c in report.composed) == [readers[0].id, readers[2].id]
+    assert report.already == 1
+    assert sorted(row.to_address for row in outbox_rows(db)) == sorted(r.email for r in readers)

@@ -1,13 +1,16 @@
 """Composing the digests that are due into the outbox: once per subscription and period.
 
 Each digest is built whole (sections, the rendered MIME message with its stable Message-ID
-and List-Unsubscribe headers) and written with the papers it lists in ONE transaction. The
-outbox's unique key (subscription, kind, period) makes a second run of the same period add
-nothing, however the runs interleave; nothing is sent here (deliver.py sends). A digest
-with no papers is not composed: the next period's window then reaches back to cover it.
+and List-Unsubscribe headers) and written with the papers it lists in the same transaction,
+STORE_BATCH digests to a transaction: a crash loses at most the few composed since the last
+write, which nothing has sent and the next run composes again. The outbox's unique key
+(subscription, kind, period) makes a second run of the same period add nothing, however the
+runs interleave; nothing is sent here (deliver.py sends). A digest with no papers is not
+composed: the next period's window then reaches back to cover it.
 
-Reads are batched over chunks of subscriptions (members, what was composed, what was sent)
-so that the cost per reader is that of its sections' own queries.
+Reads are batched over chunks of subscriptions (members, their follows, signals and saved
+searches, what was composed, what was sent) so that the cost per reader is that of its
+sections' own queries.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from paperwire.store.reader_schema import digest_papers, outbox
 from paperwire.store.schema import papers
 
 CHUNK = 500  # subscriptions whose rows are read together
+STORE_BATCH = 20  # digests written in one transaction (each commit cost half a millisecond)
 PROCESSES_ABOVE = CHUNK  # fewer due digests than this are composed here, whatever ``jobs`` says
 
 
@@ -62,6 +66,18 @@ class Composed:
     period_key: str
     subject: str
     sections: tuple[tuple[str, int], ...]  # (section, papers)
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """A composed digest, not yet written."""
+
+    summary: Composed
+    subscription: Subscription
+    period: Period
+    message_id: str
+    message: str
+    sections: list[Section]
 
 
 @dataclass
@@ -183,6 +199,7 @@ def _compose_chunk(db: Engine, settings: Settings, secret: str, sources: Sources
             sent.setdefault(subscription_id, set()).add(doc_id)
     follows, signals, searches = followed_by(db, members), readers_signals(db, members), of_members(db, members)
     replied = replied_to(db, members, since=min((w.replies_since for w in windows.values()), default=now))
+    ready: list[_Ready] = []
     for subscription, period in due:
         if (subscription.id, period.kind, period.key) in composed:
             report.already += 1
@@ -194,17 +211,28 @@ def _compose_chunk(db: Engine, settings: Settings, secret: str, sources: Sources
                         follows.get(subscription.user_id), signals.get(subscription.user_id),
                         tuple(searches.get(subscription.user_id, ())), subscription.user_id in replied)
         try:
-            _compose_one(db, settings, secret, sources, reader, period, now, dry_run, report)
+            digest = _compose_one(settings, secret, sources, reader, period)
         except InvalidMessage as error:
             report.errors.append(f"subscription {subscription.id}: {error}")
+            continue
+        if digest is None:
+            report.empty += 1
+        elif dry_run:
+            report.composed.append(digest.summary)
+        else:
+            ready.append(digest)
+            if len(ready) == STORE_BATCH:
+                _store(db, ready, now, report)
+                ready = []
+    if ready:
+        _store(db, ready, now, report)
 
 
-def _compose_one(db: Engine, settings: Settings, secret: str, sources: Sources, reader: Reader,
-                 period: Period, now: datetime, dry_run: bool, report: ComposeReport) -> None:
+def _compose_one(settings: Settings, secret: str, sources: Sources, reader: Reader, period: Period) -> _Ready | None:
+    """The reader's digest for ``period``, or None when it would have no papers."""
     sections = compose_sections(sources, reader)
     if not sections:
-        report.empty += 1
-        return
+        return None
     subscription = reader.subscription
     link = unsubscribe_url(settings, unsubscribe_token(secret, subscription.id, subscription.email))
     rendered = render_digest(settings, period, sections, link)
@@ -213,27 +241,26 @@ def _compose_one(db: Engine, settings: Settings, secret: str, sources: Sources, 
                             headers=list_unsubscribe_headers(link), message_id=mid)
     summary = Composed(subscription.id, subscription.email, period.key, rendered.subject,
                        tuple((s.name, len(s.papers)) for s in sections))
-    if dry_run or _store(db, subscription, period, mid, message.as_string(), sections, now):
-        report.composed.append(summary)
-    else:
-        report.already += 1  # another composer was first
+    return _Ready(summary, subscription, period, mid, message.as_string(), sections)
 
 
-def _store(db: Engine, subscription: Subscription, period: Period, mid: str, message: str,
-           sections: list[Section], now: datetime) -> bool:
-    """Write the digest and its papers together; False when this period's was there already."""
+def _store(db: Engine, ready: list[_Ready], now: datetime, report: ComposeReport) -> None:
+    """Write these digests, each with its papers, in one transaction; one whose period's digest is
+    there already (another composer was first) is counted as such and left out."""
     with db.begin() as conn:
-        new = inserted_key(conn, outbox, {
-            "subscription_id": subscription.id, "kind": period.kind, "period_key": period.key,
-            "to_address": subscription.email, "message_id": mid, "message": message, "status": "pending",
-            "attempts": 0, "next_attempt_at": now, "created_at": now})
-        if new is None:
-            return False
-        (outbox_id,) = new
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        # DO NOTHING: a paper another period's composer recorded for this reader meanwhile stays its.
-        conn.execute(dialect.insert(digest_papers).on_conflict_do_nothing(), [
-            {"subscription_id": subscription.id, "doc_id": listed.paper.doc_id, "outbox_id": outbox_id,
-             "section": section.name} for section in sections for listed in section.papers])
-    return True
-
+        for digest in ready:
+            subscription, period = digest.subscription, digest.period
+            new = inserted_key(conn, outbox, {
+                "subscription_id": subscription.id, "kind": period.kind, "period_key": period.key,
+                "to_address": subscription.email, "message_id": digest.message_id, "message": digest.message,
+                "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now})
+            if new is None:
+                report.already += 1
+                continue
+            (outbox_id,) = new
+            # DO NOTHING: a paper another period's composer recorded for this reader meanwhile stays its.
+            conn.execute(dialect.insert(digest_papers).on_conflict_do_nothing(), [
+                {"subscription_id": subscription.id, "doc_id": listed.paper.doc_id, "outbox_id": outbox_id,
+                 "section": section.name} for section in digest.sections for listed in section.papers])
+            report.composed.append(digest.summary)
