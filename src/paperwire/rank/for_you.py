@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import Callable, Collection
 
 import numpy as np
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Engine, and_, bindparam, select
 
 from paperwire.accounts.members import Member
 from paperwire.community.errors import Invalid
@@ -295,13 +295,16 @@ def _followed_in(window: _Window, follows: Followed) -> tuple[dict[int, list[str
     return authors, categories
 
 
+_LIVE_TITLES = select(papers.c.doc_id, papers.c.title).where(
+    papers.c.doc_id.in_(bindparam("doc_ids", expanding=True)), papers.c.deleted.is_(False))  # built once: see Catalog
+
+
 def _live_titles(db: Engine, doc_ids: list[int]) -> dict[int, str]:
     """Titles only: a nearest positive is named, never shown, and most are older than any memo keeps."""
     if not doc_ids:
         return {}
     with db.connect() as conn:
-        return dict(conn.execute(select(papers.c.doc_id, papers.c.title).where(
-            papers.c.doc_id.in_(set(doc_ids)), papers.c.deleted.is_(False))).all())
+        return dict(conn.execute(_LIVE_TITLES, {"doc_ids": list(set(doc_ids))}).all())
 
 
 def _papers(db: Engine, doc_ids: list[int]) -> list[StoredPaper]:

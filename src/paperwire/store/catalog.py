@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Iterator, Sequence
 
-from sqlalchemy import Engine, Row, String, Table, cast, delete, func, insert, select, update
+from sqlalchemy import Engine, Row, String, Table, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -87,6 +87,10 @@ def row_to_stored(row: Row) -> StoredPaper:
 # What a paper's row holds beside the paper: the numbers that change without a new revision.
 _COMMUNITY_COLUMNS = (papers.c.doc_id, papers.c.votes, papers.c.num_comments, papers.c.trending_score,
                       papers.c.deleted, papers.c.revision)
+# Built once: a statement made afresh costs its construction and its cache key again (~90 us of
+# a 160 us read of twenty papers); a prebuilt one is compiled and keyed once.
+_NUMBERS_OF = select(*_COMMUNITY_COLUMNS).where(papers.c.doc_id.in_(bindparam("doc_ids", expanding=True)))
+_ROWS_OF = select(papers).where(papers.c.doc_id.in_(bindparam("doc_ids", expanding=True)))
 
 
 def _with_numbers(paper: Paper, row: Row) -> StoredPaper:
@@ -257,14 +261,13 @@ class Catalog:
         with self.engine.connect() as conn:
             unread = []
             for chunk in _chunks(list(dict.fromkeys(doc_ids)), 500):
-                for row in conn.execute(select(*_COMMUNITY_COLUMNS).where(papers.c.doc_id.in_(chunk))):
+                for row in conn.execute(_NUMBERS_OF, {"doc_ids": chunk}):
                     paper = memo.get(row.doc_id, row.revision)
                     if paper is None:
                         unread.append(row.doc_id)
                     else:
                         found[row.doc_id] = _with_numbers(paper, row)
-            fetched = [row for chunk in _chunks(unread, 500)
-                       for row in conn.execute(select(papers).where(papers.c.doc_id.in_(chunk))).all()]
+            fetched = [row for chunk in _chunks(unread, 500) for row in conn.execute(_ROWS_OF, {"doc_ids": chunk}).all()]
         # Converted after the connection is back in the pool: other requests may use it meanwhile.
         for row in fetched:
             stored = found[row.doc_id] = row_to_stored(row)
