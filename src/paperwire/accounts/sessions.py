@@ -10,7 +10,7 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import Engine, and_, delete, or_, select, update
+from sqlalchemy import Engine, and_, bindparam, delete, or_, select, update
 
 from paperwire.accounts.handed_secrets import digest, new_secret, plausible
 from paperwire.accounts.members import Member, member_from_row
@@ -41,17 +41,19 @@ def start_session(db: Engine, member: Member) -> tuple[str, str]:
     return cookie, csrf_token
 
 
+# Built once, as every signed-in request asks it (a statement built afresh pays its construction and cache key).
+_SESSION_MEMBER = (select(users, sessions.c.csrf_token, sessions.c.last_seen_at, sessions.c.expires_at)
+                   .join(sessions, sessions.c.user_id == users.c.id).where(sessions.c.id_hash == bindparam("id_hash")))
+
+
 def session_member(db: Engine, cookie: str) -> tuple[Member, str] | None:
     """(member, CSRF token) of a live session, or None for an unknown, expired or ended one,
     or one whose member is disabled."""
     if not plausible(cookie):
         return None
     id_hash = digest(cookie)
-    query = select(users, sessions.c.csrf_token, sessions.c.last_seen_at, sessions.c.expires_at).join(
-        sessions, sessions.c.user_id == users.c.id
-    )
     with db.connect() as connection:
-        row = connection.execute(query.where(sessions.c.id_hash == id_hash)).mappings().first()
+        row = connection.execute(_SESSION_MEMBER, {"id_hash": id_hash}).mappings().first()
     if row is None or row["disabled_at"] is not None:
         return None
     now, last_seen = utc_now(), as_utc(row["last_seen_at"])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable, Iterable
 
-from sqlalchemy import Engine, exists, func, insert, select, update
+from sqlalchemy import Engine, bindparam, exists, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -102,16 +102,20 @@ def remove_submission(db: Engine, policy: Policy, viewer: Member | None, doc_id:
                      {"submitter_id": row.user_id, "day": row.day.isoformat(), "reason": reason}, now)
 
 
+# Built once, as every page of cards asks it (a statement built afresh pays its construction and cache key).
+_STANDING = (select(submissions, users.c.username).outerjoin(users, users.c.id == submissions.c.user_id)
+             .where(submissions.c.doc_id.in_(bindparam("doc_ids", expanding=True)), submissions.c.removed_at.is_(None)))
+
+
 def submissions_for(db: Engine, doc_ids: Iterable[int]) -> dict[int, Submission]:
     """The standing submissions of ``doc_ids`` (for cards and the Hugging Face API), in one query."""
     doc_ids = list(doc_ids)
     if not doc_ids:
         return {}
-    query = (select(submissions, users.c.username).outerjoin(users, users.c.id == submissions.c.user_id)
-             .where(submissions.c.doc_id.in_(doc_ids), submissions.c.removed_at.is_(None)))
     with db.connect() as conn:
         return {row.doc_id: Submission(row.doc_id, row.username or DELETED_USER, row.comment,
-                                       as_utc(row.submitted_at), row.day) for row in conn.execute(query)}
+                                       as_utc(row.submitted_at), row.day)
+                for row in conn.execute(_STANDING, {"doc_ids": doc_ids})}
 
 
 def arxiv_id_of(paper_ref: object) -> str:

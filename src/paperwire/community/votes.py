@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, bindparam, delete, select, update
 
 from paperwire.accounts.members import Member
 from paperwire.accounts.timestamps import utc_now
@@ -50,11 +50,15 @@ def remove_upvote(db: Engine, policy: Policy, viewer: Member | None, doc_id: int
         return paper.votes - 1
 
 
+# Built once, as every page of cards asks it (a statement built afresh pays its construction and cache key).
+_VOTED = select(votes.c.doc_id).where(votes.c.user_id == bindparam("user_id"),
+                                      votes.c.doc_id.in_(bindparam("doc_ids", expanding=True)))
+
+
 def voted(db: Engine, viewer: Member | None, doc_ids: Iterable[int]) -> set[int]:
     """Which of ``doc_ids`` the viewer has upvoted (one query, for a page of cards)."""
     doc_ids = list(doc_ids)
     if viewer is None or not doc_ids:
         return set()
     with db.connect() as conn:
-        return set(conn.execute(select(votes.c.doc_id).where(votes.c.user_id == viewer.id,
-                                                             votes.c.doc_id.in_(doc_ids))).scalars())
+        return set(conn.execute(_VOTED, {"user_id": viewer.id, "doc_ids": doc_ids}).scalars())

@@ -267,7 +267,8 @@ class Catalog:
                         unread.append(row.doc_id)
                     else:
                         found[row.doc_id] = _with_numbers(paper, row)
-            fetched = [row for chunk in _chunks(unread, 500) for row in conn.execute(_ROWS_OF, {"doc_ids": chunk}).all()]
+            fetched = [row for chunk in _chunks(unread, 500)
+                       for row in conn.execute(_ROWS_OF, {"doc_ids": chunk}).all()]
         # Converted after the connection is back in the pool: other requests may use it meanwhile.
         for row in fetched:
             stored = found[row.doc_id] = row_to_stored(row)
