@@ -22,7 +22,7 @@ from paperwire.community.text import clean_line, require_text
 from paperwire.community.writes import insert_new
 from paperwire.store import Catalog, StoredPaper
 from paperwire.store.browse import category_counts
-from paperwire.store.catalog import name_key, row_to_stored
+from paperwire.store.catalog import name_key
 from paperwire.store.reader_schema import follows
 from paperwire.store.schema import paper_authors, paper_categories, papers
 
@@ -115,7 +115,6 @@ def new_papers_by_followed(db: Engine, member_id: int, *, since: date, until: da
         doc_ids = conn.execute(page).scalars().all()
         if not doc_ids:
             return []
-        rows = {row.doc_id: row for row in conn.execute(select(papers).where(papers.c.doc_id.in_(doc_ids)))}
         names: dict[int, list[str]] = {}
         for doc_id, label in conn.execute(
                 select(paper_authors.c.doc_id, follows.c.label)
@@ -124,7 +123,7 @@ def new_papers_by_followed(db: Engine, member_id: int, *, since: date, until: da
                 .order_by(paper_authors.c.doc_id, paper_authors.c.position)):
             if label not in names.setdefault(doc_id, []):
                 names[doc_id].append(label)
-    return [(row_to_stored(rows[d]), f"by {_and(names[d])}, whom you follow") for d in doc_ids if d in rows]
+    return [(paper, f"by {_and(names[paper.doc_id])}, whom you follow") for paper in Catalog(db).by_doc_ids(doc_ids)]
 
 
 def _and(names: list[str]) -> str:
