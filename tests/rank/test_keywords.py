@@ -59,3 +59,7 @@ def test_the_feed_names_the_words_shared_with_the_readers_papers(world, policy, 
         for reason in shown:
             assert set(reason.removeprefix("words: ").split(", ")) <= set(own)  # only words of ann's paper
     assert any(r.startswith("words: ") for item in found for r in item.reasons)
+
+
+def test_an_index_of_no_papers_has_no_keyword_rows():
+    assert len(keywords.KeywordFeatures.of(keywords.term_counts([]))) == 0
