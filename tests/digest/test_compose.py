@@ -175,7 +175,6 @@ def test_two_composing_processes_write_each_due_digest_once_as_one_would(db, set
 def test_a_digest_another_composer_wrote_meanwhile_is_left_out_of_a_batch_and_the_rest_are_written(
         db, settings, add_papers, monkeypatch):
     from paperwire.digest import compose as composing
-    from paperwire.digest.writer import OutboxWriter
 
     add_papers(arxiv_paper(1, day(0)))
     readers = [visitor(db, settings, f"reader{n}@example.org") for n in range(3)]
@@ -184,8 +183,7 @@ def test_a_digest_another_composer_wrote_meanwhile_is_left_out_of_a_batch_and_th
     def first_written_elsewhere(settings_, secret, sources, reader, period):
         digest = real_compose_one(settings_, secret, sources, reader, period)
         if reader.subscription.id == readers[1].id:  # another composer writes this one first
-            with OutboxWriter(db, at(1)) as other:
-                other.add(digest)
+            composing._store(db, [digest], at(1), composing.ComposeReport())
         return digest
 
     monkeypatch.setattr(composing, "_compose_one", first_written_elsewhere)
@@ -193,29 +191,4 @@ def test_a_digest_another_composer_wrote_meanwhile_is_left_out_of_a_batch_and_th
 
     assert sorted(c.subscription_id for c in report.composed) == [readers[0].id, readers[2].id]
     assert report.already == 1
-    assert sorted(row.to_address for row in outbox_rows(db)) == sorted(r.email for r in readers)
-
-
-def test_a_write_that_fails_raises_writes_none_of_its_batch_and_the_next_run_composes_them_again(
-        db, settings, add_papers, monkeypatch):
-    from paperwire.digest import writer
-
-    add_papers(arxiv_paper(1, day(0)))
-    readers = [visitor(db, settings, f"reader{n}@example.org") for n in range(3)]
-    real_inserted_key = writer.inserted_key
-    calls = []
-
-    def fails_on_the_second(conn, table, values):
-        calls.append(values["subscription_id"])
-        if len(calls) == 2:
-            raise RuntimeError("database or disk is full")
-        return real_inserted_key(conn, table, values)
-
-    monkeypatch.setattr(writer, "inserted_key", fails_on_the_second)
-    with pytest.raises(RuntimeError, match="disk is full"):
-        compose(db, settings, at(1))
-    assert outbox_rows(db) == []  # the first digest went back with its batch
-
-    monkeypatch.setattr(writer, "inserted_key", real_inserted_key)
-    assert len(compose(db, settings, at(1)).composed) == 3
     assert sorted(row.to_address for row in outbox_rows(db)) == sorted(r.email for r in readers)
