@@ -192,3 +192,28 @@ def test_a_digest_another_composer_wrote_meanwhile_is_left_out_of_a_batch_and_th
     assert sorted(c.subscription_id for c in report.composed) == [readers[0].id, readers[2].id]
     assert report.already == 1
     assert sorted(row.to_address for row in outbox_rows(db)) == sorted(r.email for r in readers)
+
+
+def test_a_write_that_fails_raises_writes_none_of_its_batch_and_the_next_run_composes_them_again(
+        db, settings, add_papers, monkeypatch):
+    from paperwire.digest import compose as composing
+
+    add_papers(arxiv_paper(1, day(0)))
+    readers = [visitor(db, settings, f"reader{n}@example.org") for n in range(3)]
+    real_inserted_key = composing.inserted_key
+    calls = []
+
+    def fails_on_the_second(conn, table, values):
+        calls.append(values["subscription_id"])
+        if len(calls) == 2:
+            raise RuntimeError("database or disk is full")
+        return real_inserted_key(conn, table, values)
+
+    monkeypatch.setattr(composing, "inserted_key", fails_on_the_second)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        compose(db, settings, at(1))
+    assert outbox_rows(db) == []  # the first digest went back with its batch
+
+    monkeypatch.setattr(composing, "inserted_key", real_inserted_key)
+    assert len(compose(db, settings, at(1)).composed) == 3
+    assert sorted(row.to_address for row in outbox_rows(db)) == sorted(r.email for r in readers)
