@@ -27,6 +27,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from benchmarks_doc import replace_section
+from machine_speed import CPU_PROBE_LOOPS, cpu_probe_s
 from web_home import copy_home
 
 from paperwire.accounts.timestamps import utc_now
@@ -112,17 +113,19 @@ def main() -> int:
             latest = conn.execute(select(func.max(papers.c.listing_date))).scalar()
             paper_count = conn.execute(select(func.count()).select_from(papers)).scalar()
         now = datetime.combine(latest + timedelta(days=1), datetime.min.time(), timezone.utc) + timedelta(hours=12)
-        load_before = os.getloadavg()
+        load_before, probe_before = os.getloadavg(), cpu_probe_s()
         add_readers(catalog.engine, args.readers, 1, rng, members=False)
         visitors_s, visitors = compose(catalog.engine, settings, search, now, args.jobs)
         add_readers(catalog.engine, args.readers, args.readers + 1, rng, members=True)
         members_s, members = compose(catalog.engine, settings, search, now, args.jobs)
-        load_after = os.getloadavg()
+        load_after, probe_after = os.getloadavg(), cpu_probe_s()
         catalog.engine.dispose()
     rows = [("visitors: trending only (baseline)", visitors_s, visitors), ("members: all five sections", members_s, members)]
     context = (f"{paper_count:,} papers, digest day {now.date()}, {args.readers:,} readers of each kind, {args.jobs} composing "
                f"process(es), "
-               f"{os.cpu_count()} cores, Python {platform.python_version()}, load {load_before[0]:.1f} -> {load_after[0]:.1f}")
+               f"{os.cpu_count()} cores, Python {platform.python_version()}, load {load_before[0]:.1f} -> {load_after[0]:.1f}, "
+               f"a one-core probe (a fixed Python loop, {CPU_PROBE_LOOPS:,} steps) {probe_before:.3f} s before and "
+               f"{probe_after:.3f} s after")
     lines = ["| readers | composed | nothing new | wall s | ms per reader | target |", "|---|---|---|---|---|---|"]
     for label, seconds, report in rows:
         composed = len(report.composed) + report.empty

@@ -43,6 +43,7 @@ from pathlib import Path
 import httpx
 import psutil
 from benchmarks_doc import replace_section
+from machine_speed import CPU_PROBE_LOOPS, cpu_probe_s
 from web_home import READER, Sample, add_members, copy_home, sample, votes_consistent
 from wrk_load import Figures, Load, Target, run_wrk
 
@@ -62,17 +63,6 @@ WIDE_QUERY = "+OR+".join(["all:{w}"] * 64)  # each {w} a random common word: ~95
 
 def joined(values, separator: str = ", ", digits: int = 0) -> str:
     return separator.join(f"{value:.{digits}f}" for value in values)
-
-
-CPU_PROBE_LOOPS = 3_000_000
-
-
-def cpu_probe_s() -> float:
-    """Seconds one core takes over a fixed loop: how fast this machine is right now."""
-    start, total = time.perf_counter(), 0
-    for step in range(CPU_PROBE_LOOPS):
-        total += step * step % 7
-    return time.perf_counter() - start
 
 
 def free_port() -> int:
