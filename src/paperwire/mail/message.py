@@ -72,10 +72,10 @@ def build_message(
     message["Date"] = format_datetime(datetime.now(timezone.utc))
     message["Message-ID"] = (_header_text("Message-ID", message_id, 250) if message_id
                              else make_msgid(domain=own.domain))
-    for name, value in (headers or {}).items():
-        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name) or name.lower() in _OWN_HEADERS:
-            raise InvalidMessage(f"header name {shown_value(name)} is not allowed")
-        message[name] = _encoded(name, _header_text(f"header {name}", value, 998 - len(name) - 2))
+    for header, value in (headers or {}).items():
+        if not isinstance(header, str) or not _HEADER_NAME.fullmatch(header) or header.lower() in _OWN_HEADERS:
+            raise InvalidMessage(f"header name {shown_value(header)} is not allowed")
+        message[header] = _encoded(header, _header_text(f"header {header}", value, 998 - len(header) - 2))
     message.policy = AS_BUILT
     return message
 
