@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable
 
-from paperwire.text import plain_text
+from paperwire.text import Piece, as_plain, pieces
 
 # New style: 0704.0001, 1501.00001 (4 or 5 digits after the dot), optional vN.
 _NEW_ID = re.compile(r"^(\d{4}\.\d{4,5})(?:v(\d+))?$")
@@ -174,11 +174,21 @@ class Paper:
     # Worked out once per record: an API page of 50 papers reads each several times.
     @functools.cached_property
     def display_title(self) -> str:
-        return plain_text(clean_text(self.title))
+        return as_plain(self.title_pieces)
 
     @functools.cached_property
     def display_abstract(self) -> str:
-        return plain_text(clean_text(self.abstract))
+        return as_plain(self.abstract_pieces)
+
+    # The texts as read once (paperwire.text): the plain forms above and search's highlighted
+    # titles and snippets are all made from them, so a hit's abstract is read once, not twice.
+    @functools.cached_property
+    def title_pieces(self) -> tuple[Piece, ...]:
+        return tuple(pieces(clean_text(self.title)))
+
+    @functools.cached_property
+    def abstract_pieces(self) -> tuple[Piece, ...]:
+        return tuple(pieces(clean_text(self.abstract)))
 
     @property
     def abs_url(self) -> str | None:

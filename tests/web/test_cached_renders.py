@@ -16,12 +16,13 @@ def test_a_new_version_of_a_paper_shows_on_the_next_uncached_page(settings, smal
         signed_in = {"Cookie": "paperwire_session=anyone"}  # never served from the page cache
         first = client.get("/", headers=signed_in).text
         stored = next(p for p in catalog.by_doc_ids(range(1, 300)) if p.paper.title.split()[0] in first)
-        renamed = dataclasses.replace(stored.paper, title="A Wholly Renamed Paper",
+        renamed = dataclasses.replace(stored.paper, title="A Wholly Renamed Paper", authors=["Ada Newcomer"],
                                       version=(stored.paper.version or 1) + 1)
         catalog.store([renamed])
         second = client.get("/", headers=signed_in).text
-    assert "A Wholly Renamed Paper" not in first
+    assert "A Wholly Renamed Paper" not in first and "Ada Newcomer" not in first
     assert "A Wholly Renamed Paper" in second
+    assert "Ada Newcomer" in second  # the byline, cached apart from the rest of the card, is new too
     catalog.engine.dispose()
 
 

@@ -208,6 +208,15 @@ def test_search_page_without_words_shows_the_form(app_client):
         assert label in body
 
 
+
+def test_search_form_keeps_the_chosen_category_selected(app_client):
+    body = app_client.get("/search?q=alert&category=cs.CR").text
+    assert re.findall(r"<option [^>]*selected[^>]*>([^<]*)</option>", body.split('id="sort"')[0]) == ["cs.CR (2)"]
+    unknown = app_client.get("/search?q=alert&category=x<y").text  # no papers in it, and markup in the name
+    assert '<option selected value="x&lt;y">x&lt;y (' not in unknown
+    assert '<option value="x&lt;y" selected>x&lt;y</option>' in unknown
+    assert "<option value=\"\">Any category</option>" in app_client.get("/search").text
+
 def test_search_results_have_highlights_filters_and_pages(app_client):
     response = app_client.get("/search?q=learning")
     assert response.status_code == 200

@@ -9,9 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+from markupsafe import Markup
 
 from paperwire.config import Settings
-from paperwire.paper import clean_text, title_key
+from paperwire.paper import title_key
 from paperwire.rank import keywords
 from paperwire.search.embedder import Embedder, ModelError, document_text
 from paperwire.search.local.facets import FacetRows
@@ -20,7 +21,7 @@ from paperwire.search.local.generations import IndexState, read_state, state_pat
 from paperwire.search.local.keyword import KeywordIndex
 from paperwire.search.query import ParsedQuery, SearchFilters, parse_query, with_filters, words
 from paperwire.search.query_encoder import OnnxQueryEncoder, query_model_dir
-from paperwire.search.snippets import highlight, snippet
+from paperwire.search.snippets import highlight_pieces, snippet_of
 from paperwire.search.timings import timed
 from paperwire.search.local.vectors import VectorIndex
 from paperwire.store import Catalog, StoredPaper
@@ -52,14 +53,14 @@ class Hit:
 
     # Made when first read: the APIs, feeds and exports that show no snippet never pay for one.
     @functools.cached_property
-    def title_html(self) -> str:
+    def title_html(self) -> Markup:
         """Escaped title, matches in <mark>."""
-        return highlight(clean_text(self.paper.paper.title), self.marks)
+        return highlight_pieces(self.paper.paper.title_pieces, self.marks)
 
     @functools.cached_property
-    def snippet_html(self) -> str:
+    def snippet_html(self) -> Markup:
         """Escaped abstract excerpt (~300 chars), matches in <mark>."""
-        return snippet(self.paper.paper.abstract, self.marks)
+        return snippet_of(self.paper.paper.abstract_pieces, self.marks)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,11 @@ so nothing from a paper can become markup.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Sequence
+
+from markupsafe import Markup
 
 from paperwire.paper import clean_text
 from paperwire.text.tex import Piece, as_plain, pieces
@@ -57,36 +60,50 @@ class _Words:
         return spans
 
 
-def highlight(text: str, words: Sequence[str]) -> str:
+@functools.lru_cache(maxsize=256)
+def _words_of(words: tuple[str, ...]) -> _Words:
+    # A page's twenty hits (title and excerpt each) share one query: its pattern is built once.
+    return _Words(words)
+
+
+def highlight(text: str, words: Sequence[str]) -> Markup:
     """``text`` (TeX source) as HTML, with the query's words wrapped in <mark> outside its math."""
-    items = pieces(text)
-    return to_html(items, _spans(items, _Words(words)))
+    return highlight_pieces(pieces(text), words)
 
 
-def snippet(text: str, words: Sequence[str], length: int = SNIPPET_CHARS) -> str:
+def highlight_pieces(items: Sequence[Piece], words: Sequence[str]) -> Markup:
+    """:func:`highlight` of a text already read into pieces (``Paper.title_pieces``)."""
+    return to_html(items, _spans(items, _words_of(tuple(words))))
+
+
+def snippet(text: str, words: Sequence[str], length: int = SNIPPET_CHARS) -> Markup:
     """About ``length`` characters of ``text`` around the densest run of matches, highlighted."""
-    found = _Words(words)
-    cut = _snippet_window(text, found, length)
+    return snippet_of(pieces(clean_text(text)), words, length)
+
+
+def snippet_of(items: Sequence[Piece], words: Sequence[str], length: int = SNIPPET_CHARS) -> Markup:
+    """:func:`snippet` of a text already cleaned and read into pieces (``Paper.abstract_pieces``)."""
+    found = _words_of(tuple(words))
+    cut = _snippet_window(items, found, length)
     html = to_html(cut.pieces, _spans(cut.pieces, found))
     return ("… " if cut.cut_before else "") + html + (" …" if cut.cut_after else "")
 
 
 def snippet_text(text: str, words: Sequence[str], length: int = SNIPPET_CHARS) -> str:
     """The same window as :func:`snippet`, as plain text (for the terminal and e-mail)."""
-    cut = _snippet_window(text, _Words(words), length)
+    cut = _snippet_window(pieces(clean_text(text)), _words_of(tuple(words)), length)
     return ("… " if cut.cut_before else "") + as_plain(cut.pieces) + (" …" if cut.cut_after else "")
 
 
-def _snippet_window(text: str, words: _Words, length: int) -> Window:
-    items = pieces(clean_text(text))
+def _snippet_window(items: Sequence[Piece], words: _Words, length: int) -> Window:
     size = len(shown_text(items))
     if size <= length:
-        return Window(items, False, False)
+        return Window(list(items), False, False)
     start = _best_start(_spans(items, words), size, length)
     return window(items, start, start + length)
 
 
-def _spans(items: list[Piece], words: _Words) -> list[tuple[int, int]]:
+def _spans(items: Sequence[Piece], words: _Words) -> list[tuple[int, int]]:
     """Where the words match the shown text, math spans blanked out so no match touches them."""
     if not items:
         return []

@@ -6,6 +6,6 @@ pieces, ``excerpt`` cuts pieces between words and never inside math, and ``html`
 writes pieces as safe HTML with the math as MathML.
 """
 
-from paperwire.text.tex import Piece, pieces, plain_text
+from paperwire.text.tex import Piece, as_plain, pieces, plain_text
 
-__all__ = ["Piece", "pieces", "plain_text"]
+__all__ = ["Piece", "as_plain", "pieces", "plain_text"]

@@ -6,17 +6,14 @@ a math span is HTML-escaped, text macros become styling and math spans MathML.
 
 from __future__ import annotations
 
-from typing import Sequence
 from urllib.parse import urlsplit
 
-import nh3
 from markupsafe import Markup
 
 from paperwire.paper import clean_text
-from paperwire.search.snippets import highlight
 from paperwire.text import pieces
 from paperwire.text.excerpt import excerpt
-from paperwire.text.html import HTML_ATTRIBUTES, HTML_TAGS, to_html
+from paperwire.text.html import to_html
 
 
 def render_text(text: str | None) -> Markup:
@@ -24,20 +21,10 @@ def render_text(text: str | None) -> Markup:
     return to_html(pieces(clean_text(text)))
 
 
-def render_text_marked(text: str | None, marks: Sequence[str]) -> Markup:
-    """Like :func:`render_text`, with the query's words in <mark> outside the math."""
-    return Markup(highlight(clean_text(text), marks))
-
-
 def render_excerpt(text: str | None, limit: int = 320) -> Markup:
     """The opening of an abstract, rendered, ending in "…" when cut."""
     cut = excerpt(pieces(clean_text(text)), limit)
     return to_html(cut.pieces) + ("…" if cut.cut_after else "")
-
-
-def marked_html(html: str | None) -> Markup:
-    """A search snippet's HTML kept to what the renderer writes (defence in depth: it should be already)."""
-    return Markup(nh3.clean(html or "", tags=HTML_TAGS, attributes=HTML_ATTRIBUTES, link_rel=None))
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
