@@ -10,10 +10,9 @@ from __future__ import annotations
 import logging
 from email.message import EmailMessage
 
-from jinja2 import Environment
-
 from paperwire.config import ConfigError, Settings
 from paperwire.digest.links import CONFIRM_MAX_AGE_S, confirm_token, confirm_url
+from paperwire.digest.render import mail_templates
 from paperwire.digest.subscriptions import Subscription
 from paperwire.links import site_url
 from paperwire.mail.inline import inlined
@@ -23,8 +22,7 @@ from paperwire.mail.smtp import MailError, send
 log = logging.getLogger(__name__)
 
 
-def confirmation_mail(settings: Settings, templates: Environment, secret_key: str,
-                      subscription: Subscription) -> EmailMessage:
+def confirmation_mail(settings: Settings, secret_key: str, subscription: Subscription) -> EmailMessage:
     """The confirmation mail for ``subscription``, plain text and HTML (its CSS inlined)."""
     context = {
         "site_name": settings.site_name,
@@ -33,8 +31,9 @@ def confirmation_mail(settings: Settings, templates: Environment, secret_key: st
         "valid_days": CONFIRM_MAX_AGE_S // (24 * 3600),
         "site_url": site_url(settings, "/"),
     }
-    text = templates.get_template("mail/subscribe_confirm.txt").render(context)
-    html = inlined(templates.get_template("mail/subscribe_confirm.html").render(context))
+    templates = mail_templates()
+    text = templates.get_template("subscribe_confirm.txt").render(context)
+    html = inlined(templates.get_template("subscribe_confirm.html").render(context))
     return build_message(settings, subscription.email, f"Confirm your {settings.site_name} digest", text, html)
 
 

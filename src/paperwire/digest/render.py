@@ -1,4 +1,4 @@
-"""A digest as mail: its subject, a plain-text part and an HTML part, from templates/mail/.
+"""A digest as mail: its subject, a plain-text part and an HTML part, from digest/templates/.
 
 Titles and names are shown as plain text (TeX macros resolved, math as typed, control and
 bidi characters dropped: Paper.display_title and clean_text); the HTML template is
@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -23,8 +24,8 @@ from paperwire.links import paper_url, site_url
 from paperwire.mail.inline import inlined
 from paperwire.paper import clean_text
 from paperwire.store import StoredPaper
-from paperwire.web.http.templating import TEMPLATE_DIR
 
+TEMPLATE_DIR = Path(__file__).parent / "templates"  # the mails digests send, apart from the site's pages
 SHOWN_AUTHORS = 3
 SETTINGS_PATH = "/settings/digest"
 
@@ -45,9 +46,9 @@ class _Item:
 
 
 @functools.cache
-def _environment() -> Environment:
-    # Autoescaped for .html only: the plain-text part must show "<" as "<".
-    return Environment(loader=FileSystemLoader(TEMPLATE_DIR / "mail"), autoescape=select_autoescape(["html"]),
+def mail_templates() -> Environment:
+    """The digest mails' templates: autoescaped for .html only (the plain-text part must show "<" as "<")."""
+    return Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html"]),
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
@@ -71,7 +72,7 @@ def render_digest(settings: Settings, period: Period, sections: list[Section], u
         "site_name": settings.site_name,
         "site_url": site_url(settings, "/"),
     }
-    env = _environment()
+    env = mail_templates()
     html = inlined(env.get_template("digest.html").render(context))
     return RenderedDigest(context["subject"], env.get_template("digest.txt").render(context), html)
 

@@ -49,7 +49,7 @@ def subscribe(request: Request, email: str = Form("")) -> Response:
     count_attempt(request, "subscribe", account=address)
     subscription = subscriptions.request_subscription(db(request), settings, address)
     response = _page(request, sent_to=address)
-    message = confirmation_mail(settings, request.app.state.templates, request.app.state.secret_key, subscription)
+    message = confirmation_mail(settings, request.app.state.secret_key, subscription)
     response.background = BackgroundTask(send_confirmation, settings, subscription.id, message)
     return response
 
