@@ -11,8 +11,6 @@ their followed categories (all categories when they follow none).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Callable, Collection
@@ -23,6 +21,7 @@ from sqlalchemy import Engine, and_, bindparam, select
 from paperwire.accounts.members import Member
 from paperwire.community.errors import Invalid
 from paperwire.community.rules import Policy
+from paperwire.memo import RecentlyUsed
 from paperwire.rank import explain, keywords
 from paperwire.rank.model import BACKGROUND_SIZE, Background, Candidates, ReaderModel, train
 from paperwire.rank.signals import Signals, reader_signals, signature
@@ -86,24 +85,17 @@ class ReaderModels:
     """Trained models of recent readers, kept until their signals (or the index) change."""
 
     def __init__(self, size: int = CACHED_READERS):
-        self.size = size
         self.trained = 0  # models trained so far: how a test sees that one was reused
-        self._entries: OrderedDict[tuple, _Trained] = OrderedDict()
+        self._models: RecentlyUsed[tuple, _Trained] = RecentlyUsed(size)
         self._background: _Background | None = None
         self._window: _Window | None = None
-        self._lock = threading.Lock()
 
     def get(self, key: tuple, make: Callable[[], _Trained]) -> _Trained:
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        made = make()
-        with self._lock:
+        made = self._models.get(key)
+        if made is None:
+            made = make()
             self.trained += 1
-            self._entries[key] = made
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            self._models.put(key, made)
         return made
 
     def background(self, index: VectorIndex, features: keywords.KeywordFeatures) -> Background:

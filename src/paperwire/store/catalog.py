@@ -262,7 +262,7 @@ class Catalog:
             unread = []
             for chunk in _chunks(list(dict.fromkeys(doc_ids)), 500):
                 for row in conn.execute(_NUMBERS_OF, {"doc_ids": chunk}):
-                    paper = memo.get(row.doc_id, row.revision)
+                    paper = memo.get((row.doc_id, row.revision))
                     if paper is None:
                         unread.append(row.doc_id)
                     else:
@@ -272,7 +272,7 @@ class Catalog:
         # Converted after the connection is back in the pool: other requests may use it meanwhile.
         for row in fetched:
             stored = found[row.doc_id] = row_to_stored(row)
-            memo.put(stored.doc_id, stored.revision, stored.paper)
+            memo.put((stored.doc_id, stored.revision), stored.paper)
         return [found[d] for d in doc_ids if d in found]
 
     def changed_since(self, revision: int, batch_size: int = 2000,
