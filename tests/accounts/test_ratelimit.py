@@ -50,6 +50,14 @@ def test_accounts_and_addresses_are_counted_apart(db, limits_settings):
     assert _attempts(limits, 3, account="carol", address="192.0.2.1")[0] == 1
 
 
+def test_an_attempt_its_account_may_not_make_does_not_use_up_its_address(db, limits_settings):
+    limits = RateLimits(db, limits_settings)
+    assert _attempts(limits, 6, account="alice", address="192.0.2.1")[0] == 3  # 3 refused by alice's limit
+    # ... and not counted against the address: two others there still get in (3 + 2 = its 5)
+    assert _attempts(limits, 2, account="bob", address="192.0.2.1")[0] == 2
+    assert _attempts(limits, 1, account="carol", address="192.0.2.1")[0] == 0
+
+
 def test_two_workers_with_their_own_engines_share_the_counts(database_url, db, limits_settings):
     other_worker = make_engine(database_url)
     try:

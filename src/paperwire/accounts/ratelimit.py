@@ -16,11 +16,13 @@ import math
 import re
 import threading
 import time
+from contextlib import contextmanager
+from typing import Iterator
 
 from limits import RateLimitItem, parse_many
 from limits.storage import Storage
 from limits.strategies import FixedWindowRateLimiter
-from sqlalchemy import Engine, case, delete, select
+from sqlalchemy import Engine, bindparam, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -63,7 +65,19 @@ class TableStorage(Storage):
     def __init__(self, db: Engine) -> None:
         super().__init__()
         self.db = db
-        self._insert = postgresql.insert if db.dialect.name == "postgresql" else sqlite.insert
+        self._upsert = _counted_upsert(postgresql.insert if db.dialect.name == "postgresql" else sqlite.insert)
+        self._counting = threading.local()  # the transaction of counting()'s block, in this thread
+
+    @contextmanager
+    def counting(self) -> Iterator[None]:
+        """Every increment in the block in one transaction: an attempt counted against its
+        account's and its address's limits is one write, not one a limit."""
+        with self.db.begin() as connection:
+            self._counting.connection = connection
+            try:
+                yield
+            finally:
+                self._counting.connection = None
 
     @property
     def base_exceptions(self) -> type[Exception]:
@@ -71,17 +85,12 @@ class TableStorage(Storage):
 
     def incr(self, key: str, expiry: float, amount: int = 1) -> int:
         now = time.time()
-        fresh = self._insert(rate_limits).values(key=key, count=amount, expires_at=now + expiry)
-        lapsed = rate_limits.c.expires_at <= now  # a window that ended starts over
-        upsert = fresh.on_conflict_do_update(
-            index_elements=[rate_limits.c.key],
-            set_={
-                "count": case((lapsed, amount), else_=rate_limits.c.count + amount),
-                "expires_at": case((lapsed, now + expiry), else_=rate_limits.c.expires_at),
-            },
-        ).returning(rate_limits.c.count)
+        counted = {"key": key, "count": amount, "expires_at": now + expiry, "now": now}
+        connection = getattr(self._counting, "connection", None)
+        if connection is not None:
+            return connection.execute(self._upsert, counted).scalar_one()
         with self.db.begin() as connection:
-            return connection.execute(upsert).scalar_one()
+            return connection.execute(self._upsert, counted).scalar_one()
 
     def get(self, key: str) -> int:
         row = self._live_row(key)
@@ -138,14 +147,15 @@ class RateLimits:
         if rule not in self.rules:
             raise ValueError(f"unknown rate limit rule {rule!r}; known: {', '.join(self.rules)}")
         self._purge_now_and_then()
-        for kind, identifier in (("account", account), ("address", address)):
-            if identifier is None:
-                continue
-            for item in self.rules[rule].get(kind, ()):
-                key = (rule, kind, _stored_identifier(identifier))
-                if not self.limiter.hit(item, *key):
-                    reset_at = self.limiter.get_window_stats(item, *key).reset_time
-                    raise RateLimited(rule, max(1, math.ceil(reset_at - time.time())))
+        counted = [(item, (rule, kind, _stored_identifier(identifier)))
+                   for kind, identifier in (("account", account), ("address", address)) if identifier is not None
+                   for item in self.rules[rule].get(kind, ())]
+        with self.storage.counting():  # up to the first limit used up: the rest do not count this attempt
+            refused = next(((item, key) for item, key in counted if not self.limiter.hit(item, *key)), None)
+        if refused is not None:
+            item, key = refused
+            reset_at = self.limiter.get_window_stats(item, *key).reset_time
+            raise RateLimited(rule, max(1, math.ceil(reset_at - time.time())))
 
     def _purge_now_and_then(self) -> None:
         # Lapsed windows are dead rows: one worker now and then deletes them, without a job.
@@ -156,6 +166,20 @@ class RateLimits:
                 self.storage.purge_expired()
             finally:
                 self._purge_lock.release()
+
+
+def _counted_upsert(insert):
+    """One hit counted, as one atomic upsert: built once, as every vote, comment and sign-in runs it."""
+    fresh = insert(rate_limits).values(key=bindparam("key"), count=bindparam("count"),
+                                       expires_at=bindparam("expires_at"))
+    lapsed = rate_limits.c.expires_at <= bindparam("now")  # a window that ended starts over
+    return fresh.on_conflict_do_update(
+        index_elements=[rate_limits.c.key],
+        set_={
+            "count": case((lapsed, fresh.excluded.count), else_=rate_limits.c.count + fresh.excluded.count),
+            "expires_at": case((lapsed, fresh.excluded.expires_at), else_=rate_limits.c.expires_at),
+        },
+    ).returning(rate_limits.c.count)
 
 
 def _parsed(settings: Settings, name: str) -> list[RateLimitItem]:

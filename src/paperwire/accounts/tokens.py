@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, bindparam, func, select, update
 
 from paperwire.accounts.errors import AccountError
 from paperwire.accounts.handed_secrets import digest, new_secret, plausible
@@ -62,18 +62,21 @@ def create_token(db: Engine, member: Member, name: str, scope: str) -> tuple[str
     return token, token_id
 
 
+# Built once: every API call with a token asks it.
+_TOKEN_MEMBER = (
+    select(users, api_tokens.c.id.label("token_id"), api_tokens.c.scope, api_tokens.c.last_used_at)
+    .join(api_tokens, api_tokens.c.user_id == users.c.id)
+    .where(api_tokens.c.token_hash == bindparam("token_hash"), api_tokens.c.revoked_at.is_(None))
+)
+
+
 def token_member(db: Engine, token: str) -> tuple[Member, str] | None:
     """(member, scope) a live token acts as; None for an unknown, revoked or malformed token
     or a disabled member."""
     if not plausible(token) or not token.startswith(TOKEN_PREFIX):
         return None
-    query = (
-        select(users, api_tokens.c.id.label("token_id"), api_tokens.c.scope, api_tokens.c.last_used_at)
-        .join(api_tokens, api_tokens.c.user_id == users.c.id)
-        .where(api_tokens.c.token_hash == digest(token), api_tokens.c.revoked_at.is_(None))
-    )
     with db.connect() as connection:
-        row = connection.execute(query).mappings().first()
+        row = connection.execute(_TOKEN_MEMBER, {"token_hash": digest(token)}).mappings().first()
     if row is None or row["disabled_at"] is not None:
         return None
     now, last_used = utc_now(), row["last_used_at"]

@@ -63,24 +63,28 @@ def rebuild(db: Engine, half_life_hours: float, batch_size: int = REBUILD_BATCH)
     return done
 
 
+# Built once (an un-vote that must recompute runs all four); doc ids expand at execution.
+_DOC_IDS = bindparam("doc_ids", expanding=True)
+_LISTED = select(papers.c.doc_id, papers.c.listing_date).where(papers.c.doc_id.in_(_DOC_IDS),
+                                                               papers.c.listing_date.is_not(None))
+_TIMED_EVENTS = (
+    (select(submissions.c.doc_id, submissions.c.submitted_at)
+     .where(submissions.c.doc_id.in_(_DOC_IDS), submissions.c.removed_at.is_(None)), trending.SUBMISSION),
+    (select(votes.c.doc_id, votes.c.created_at).where(votes.c.doc_id.in_(_DOC_IDS)), trending.VOTE),
+    (select(comments.c.doc_id, func.min(comments.c.created_at))
+     .where(comments.c.doc_id.in_(_DOC_IDS), comments.c.deleted_at.is_(None), comments.c.hidden_at.is_(None))
+     .group_by(comments.c.doc_id, comments.c.user_id), trending.COMMENT),
+)
+
+
 def paper_events(conn: Connection, doc_ids: list[int]) -> dict[int, list[tuple[float, float]]]:
     """Each paper's trending events as (hours since 1970, weight): listing, submission, votes,
     and each member's first comment that is still shown."""
     events: dict[int, list[tuple[float, float]]] = defaultdict(list)
-    listed = select(papers.c.doc_id, papers.c.listing_date).where(
-        papers.c.doc_id.in_(doc_ids), papers.c.listing_date.is_not(None))
-    for doc_id, day in conn.execute(listed):
+    for doc_id, day in conn.execute(_LISTED, {"doc_ids": doc_ids}):
         events[doc_id].append((trending.listing_score(day), trending.LISTING))
-    timed = (
-        (select(submissions.c.doc_id, submissions.c.submitted_at)
-         .where(submissions.c.doc_id.in_(doc_ids), submissions.c.removed_at.is_(None)), trending.SUBMISSION),
-        (select(votes.c.doc_id, votes.c.created_at).where(votes.c.doc_id.in_(doc_ids)), trending.VOTE),
-        (select(comments.c.doc_id, func.min(comments.c.created_at))
-         .where(comments.c.doc_id.in_(doc_ids), comments.c.deleted_at.is_(None), comments.c.hidden_at.is_(None))
-         .group_by(comments.c.doc_id, comments.c.user_id), trending.COMMENT),
-    )
-    for query, weight in timed:
-        for doc_id, at in conn.execute(query):
+    for query, weight in _TIMED_EVENTS:
+        for doc_id, at in conn.execute(query, {"doc_ids": doc_ids}):
             events[doc_id].append((trending.hours(at), weight))
     return events
 

@@ -22,6 +22,13 @@ from paperwire.store.people_schema import votes
 from paperwire.store.schema import papers
 
 
+# Built once, as every vote runs them (see community/writes.py).
+_COUNTED = (update(papers).where(papers.c.doc_id == bindparam("counted_doc_id"))
+            .values(votes=bindparam("new_votes"), trending_score=bindparam("new_score")))
+_TAKEN_BACK = (delete(votes).where(votes.c.user_id == bindparam("user_id"), votes.c.doc_id == bindparam("doc_id"))
+               .returning(votes.c.created_at))
+
+
 def upvote(db: Engine, policy: Policy, viewer: Member | None, doc_id: int, *, now: datetime | None = None) -> int:
     member = policy.require_vote(viewer)
     now = now or utc_now()
@@ -30,8 +37,7 @@ def upvote(db: Engine, policy: Policy, viewer: Member | None, doc_id: int, *, no
         if not insert_new(conn, votes, {"user_id": member.id, "doc_id": doc_id, "created_at": now}):
             return paper.votes
         score = scores.with_event(paper, now, trending.VOTE, policy.half_life_hours)
-        conn.execute(update(papers).where(papers.c.doc_id == doc_id)
-                     .values(votes=paper.votes + 1, trending_score=score))
+        conn.execute(_COUNTED, {"counted_doc_id": doc_id, "new_votes": paper.votes + 1, "new_score": score})
         return paper.votes + 1
 
 
@@ -40,13 +46,11 @@ def remove_upvote(db: Engine, policy: Policy, viewer: Member | None, doc_id: int
     member = policy.require_member(viewer)
     with db.begin() as conn:
         paper = lock_paper(conn, doc_id)
-        cast_at = conn.execute(delete(votes).where(votes.c.user_id == member.id, votes.c.doc_id == doc_id)
-                               .returning(votes.c.created_at)).scalar()
+        cast_at = conn.execute(_TAKEN_BACK, {"user_id": member.id, "doc_id": doc_id}).scalar()
         if cast_at is None:
             return paper.votes
         score = scores.without_event(conn, paper, cast_at, trending.VOTE, policy.half_life_hours)
-        conn.execute(update(papers).where(papers.c.doc_id == doc_id)
-                     .values(votes=paper.votes - 1, trending_score=score))
+        conn.execute(_COUNTED, {"counted_doc_id": doc_id, "new_votes": paper.votes - 1, "new_score": score})
         return paper.votes - 1
 
 

@@ -91,6 +91,7 @@ _COMMUNITY_COLUMNS = (papers.c.doc_id, papers.c.votes, papers.c.num_comments, pa
 # a 160 us read of twenty papers); a prebuilt one is compiled and keyed once.
 _NUMBERS_OF = select(*_COMMUNITY_COLUMNS).where(papers.c.doc_id.in_(bindparam("doc_ids", expanding=True)))
 _ROWS_OF = select(papers).where(papers.c.doc_id.in_(bindparam("doc_ids", expanding=True)))
+_BY_ID = select(papers).where(papers.c.id == bindparam("id"))
 
 
 def _with_numbers(paper: Paper, row: Row) -> StoredPaper:
@@ -251,7 +252,7 @@ class Catalog:
         except InvalidPaper:
             key = paper_id.strip()
         with self.engine.connect() as conn:
-            row = conn.execute(select(papers).where(papers.c.id == key)).first()
+            row = conn.execute(_BY_ID, {"id": key}).first()
         return row_to_stored(row) if row else None
 
     def by_doc_ids(self, doc_ids: Sequence[int]) -> list[StoredPaper]:
