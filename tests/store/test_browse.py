@@ -54,9 +54,13 @@ def test_latest_and_neighbouring_days(catalog):
     assert browse.latest_listing_date(catalog) is None
     fill(catalog)
     assert browse.latest_listing_date(catalog) == date(2026, 7, 1)
-    assert browse.neighbouring_dates(catalog, date(2026, 6, 29)) == (date(2026, 6, 26), date(2026, 7, 1))
-    assert browse.neighbouring_dates(catalog, date(2026, 6, 27)) == (date(2026, 6, 26), date(2026, 6, 29))
-    assert browse.neighbouring_dates(catalog, date(2026, 7, 1)) == (date(2026, 6, 29), None)
+    day = date(2026, 6, 29)
+    assert browse.neighbouring_dates(catalog, day, day) == (date(2026, 6, 26), date(2026, 7, 1))
+    day = date(2026, 6, 27)
+    assert browse.neighbouring_dates(catalog, day, day) == (date(2026, 6, 26), date(2026, 6, 29))
+    assert browse.neighbouring_dates(catalog, date(2026, 7, 1), date(2026, 7, 1)) == (date(2026, 6, 29), None)
+    # a period: the day before its first and the day after its last
+    assert browse.neighbouring_dates(catalog, date(2026, 6, 27), date(2026, 6, 30)) == (date(2026, 6, 26), date(2026, 7, 1))
 
 
 def test_by_category_author_and_trending(catalog):

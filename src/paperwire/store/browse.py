@@ -7,10 +7,11 @@ paper. Portable SQLAlchemy Core: SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
-from typing import Collection, Literal
+from typing import Collection, Literal, get_args
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import Date, Integer, Select, and_, bindparam, func, or_, select
 
 from paperwire.store.catalog import Catalog, StoredPaper, name_key
 from paperwire.store.people_schema import submissions, users
@@ -21,6 +22,7 @@ PERIOD_SORTS: tuple[str, ...] = ("upvotes", "newest", "trending")
 # Which papers a period holds: those listed in it, plus those members submitted to its daily
 # lists (the front page's "listing" setting), or the submitted ones only ("submissions").
 Featured = Literal["listed", "listing", "submissions"]
+FEATURED: tuple[str, ...] = get_args(Featured)
 
 _LIVE = papers.c.deleted.is_(False)
 WALK_CATEGORIES_ABOVE = 2000  # papers in a category
@@ -42,18 +44,26 @@ def _page(catalog: Catalog, where: list, order: tuple, limit: int, offset: int,
     The sort handles doc ids only, then the page's rows are read by id: sorting thousands
     of whole rows (abstracts and all) costs twice as much.
     """
-    conditions = [_LIVE, *where]
+    if count_query is None:
+        count_query = select(func.count()).select_from(papers).where(_LIVE, *where)
+    return _read_page(catalog, _ids_query(where, order), count_query, {}, limit, offset, total)
+
+
+def _ids_query(where: list, order: tuple) -> Select:
     # LIMIT/OFFSET as literals: SQLite keeps only the top rows while sorting when it knows
     # the limit (110 ms -> 15 ms over a month of the 88k corpus), not with a bound parameter.
-    ids_query = (select(papers.c.doc_id).where(*conditions).order_by(*order)
-                 .limit(bindparam("page_limit", int(limit), literal_execute=True))
-                 .offset(bindparam("page_offset", int(offset), literal_execute=True)))
-    if count_query is None:
-        count_query = select(func.count()).select_from(papers).where(*conditions)
+    return (select(papers.c.doc_id).where(_LIVE, *where).order_by(*order)
+            .limit(bindparam("page_limit", type_=Integer, literal_execute=True))
+            .offset(bindparam("page_offset", type_=Integer, literal_execute=True)))
+
+
+def _read_page(catalog: Catalog, ids_query: Select, count_query: Select, params: dict, limit: int, offset: int,
+               total: int | None = None) -> tuple[list[StoredPaper], int]:
     with catalog.engine.connect() as conn:
-        doc_ids = conn.execute(ids_query).scalars().all()
+        doc_ids = conn.execute(ids_query, {**params, "page_limit": int(limit), "page_offset": int(offset)}
+                               ).scalars().all()
         if total is None:
-            total = conn.execute(count_query).scalar() or 0
+            total = conn.execute(count_query, params).scalar() or 0
     return catalog.by_doc_ids(doc_ids), total
 
 
@@ -90,17 +100,35 @@ def papers_in_period(
     """
     if sort not in _ORDERS:
         raise ValueError(f"sort must be one of {', '.join(PERIOD_SORTS)}, not {sort!r}")
-    listed = and_(papers.c.listing_date >= start, papers.c.listing_date <= end)
+    if featured not in FEATURED:
+        raise ValueError(f"featured must be one of {', '.join(FEATURED)}, not {featured!r}")
+    if not categories:  # the front page's and the daily feeds' question: its statements are built once
+        ids_query, count_query = _period_queries(featured, sort)
+        return _read_page(catalog, ids_query, count_query, {"start": start, "end": end}, limit, offset)
+    listed = _listed(start, end)
+    where = [_featured(featured, start, end)]
+    where.append(_in_categories_walking(categories) if featured == "listed" and _walk_period(catalog, listed, categories)
+                 else _in_categories(categories))
+    return _page(catalog, where, _ORDERS[sort], limit, offset)
+
+
+def _listed(start, end):
+    return and_(papers.c.listing_date >= start, papers.c.listing_date <= end)
+
+
+def _featured(featured: Featured, start, end):
+    """The papers a period from ``start`` to ``end`` (days, or parameters standing for them) holds."""
+    if featured == "listed":
+        return _listed(start, end)
     submitted = papers.c.doc_id.in_(select(submissions.c.doc_id).where(
         submissions.c.day >= start, submissions.c.day <= end, submissions.c.removed_at.is_(None)))
-    choices = {"listed": listed, "listing": or_(listed, submitted), "submissions": submitted}
-    if featured not in choices:
-        raise ValueError(f"featured must be one of {', '.join(choices)}, not {featured!r}")
-    where = [choices[featured]]
-    if categories:
-        where.append(_in_categories_walking(categories) if featured == "listed" and _walk_period(catalog, listed, categories)
-                     else _in_categories(categories))
-    return _page(catalog, where, _ORDERS[sort], limit, offset)
+    return or_(_listed(start, end), submitted) if featured == "listing" else submitted
+
+
+@functools.cache
+def _period_queries(featured: Featured, sort: PeriodSort) -> tuple[Select, Select]:
+    where = [_featured(featured, bindparam("start", type_=Date), bindparam("end", type_=Date))]
+    return _ids_query(where, _ORDERS[sort]), select(func.count()).select_from(papers).where(_LIVE, *where)
 
 
 def _walk_period(catalog: Catalog, listed, categories: Collection[str]) -> bool:
@@ -116,16 +144,19 @@ def _walk_period(catalog: Catalog, listed, categories: Collection[str]) -> bool:
 
 def latest_listing_date(catalog: Catalog, featured: Featured = "listed") -> date | None:
     """The most recent day that has papers (as ``featured`` counts them), or None for an empty catalog."""
-    (latest,) = _extremes(catalog, [(func.max, column, where) for column, where in _day_columns(featured)])
-    return max(latest, default=None)
+    with catalog.engine.connect() as conn:
+        days = conn.execute(_latest_day_query(featured)).one()
+    return max((day for day in days if day is not None), default=None)
 
 
-def neighbouring_dates(catalog: Catalog, day: date, featured: Featured = "listed") -> tuple[date | None, date | None]:
-    """The nearest earlier and later days that have papers (None where there is none)."""
-    columns = _day_columns(featured)
-    before, after = _extremes(catalog, [(func.max, c, (*where, c < day)) for c, where in columns],
-                              [(func.min, c, (*where, c > day)) for c, where in columns])
-    return max(before, default=None), min(after, default=None)
+def neighbouring_dates(catalog: Catalog, start: date, end: date,
+                       featured: Featured = "listed") -> tuple[date | None, date | None]:
+    """The nearest day before ``start`` and the nearest after ``end`` that have papers (None where there is none)."""
+    with catalog.engine.connect() as conn:
+        days = conn.execute(_neighbours_query(featured), {"start": start, "end": end}).one()
+    earlier, later = days[:len(days) // 2], days[len(days) // 2:]
+    return (max((day for day in earlier if day is not None), default=None),
+            min((day for day in later if day is not None), default=None))
 
 
 def _day_columns(featured: Featured) -> list[tuple]:
@@ -135,18 +166,19 @@ def _day_columns(featured: Featured) -> list[tuple]:
     return {"listed": [listed], "listing": [listed, submitted], "submissions": [submitted]}[featured]
 
 
-def _extremes(catalog: Catalog, *groups: list[tuple]) -> list[list[date]]:
-    """For each group of (max or min, column, conditions), the days found (None left out): one query in all,
-    each an indexed lookup."""
-    subqueries = [select(aggregate(column)).where(*where).scalar_subquery()
-                  for group in groups for aggregate, column, where in group]
-    with catalog.engine.connect() as conn:
-        row = list(conn.execute(select(*subqueries)).one())
-    found, start = [], 0
-    for group in groups:
-        found.append([day for day in row[start:start + len(group)] if day is not None])
-        start += len(group)
-    return found
+# One query each, every part an indexed lookup; built once per kind (every front page asks both).
+@functools.cache
+def _latest_day_query(featured: Featured) -> Select:
+    return select(*[select(func.max(column)).where(*where).scalar_subquery()
+                    for column, where in _day_columns(featured)])
+
+
+@functools.cache
+def _neighbours_query(featured: Featured) -> Select:
+    columns = _day_columns(featured)
+    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
+    return select(*[select(func.max(column)).where(*where, column < start).scalar_subquery() for column, where in columns],
+                  *[select(func.min(column)).where(*where, column > end).scalar_subquery() for column, where in columns])
 
 
 def papers_by_category(

@@ -117,8 +117,7 @@ def papers_of_period(
     papers, total = browse.papers_in_period(catalog, period.start, period.end, sort=sort,
                                             categories=[category] if category else (), featured=featured,
                                             limit=limit, offset=check_offset("offset", offset))
-    before, _ = browse.neighbouring_dates(catalog, period.start, featured)
-    _, after = browse.neighbouring_dates(catalog, period.end, featured)
+    before, after = browse.neighbouring_dates(catalog, period.start, period.end, featured)
     return {
         "period": PeriodOut(kind=period.kind, start=period.start, end=period.end, previous_date=before, next_date=after),
         **paper_page(request, papers, total, limit, offset),

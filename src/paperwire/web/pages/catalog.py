@@ -91,8 +91,7 @@ def front(request: Request, date: str = "", period: str = "day", page: WholeNumb
         catalog, shown.start, shown.end, sort="upvotes", featured=featured, limit=DAY_PAGE_SIZE,
         offset=_offset(page, DAY_PAGE_SIZE)
     )
-    before, _ = browse.neighbouring_dates(catalog, shown.start, featured)
-    _, after = browse.neighbouring_dates(catalog, shown.end, featured)
+    before, after = browse.neighbouring_dates(catalog, shown.start, shown.end, featured)
     feeds = [("Papers of " + day.isoformat(), f"/feeds/daily.rss?date={day.isoformat()}")]
     return render_page(request, "front.html", {
         "title": shown.label, "period": shown, "papers": papers, "pager": _pager(page, DAY_PAGE_SIZE, total),
