@@ -67,10 +67,6 @@ def _read_page(catalog: Catalog, ids_query: Select, count_query: Select, params:
     return catalog.by_doc_ids(doc_ids), total
 
 
-def _in_category(category: str):
-    return _in_categories([category])
-
-
 def _in_categories(categories: Collection[str]):
     return papers.c.doc_id.in_(select(paper_categories.c.doc_id).where(paper_categories.c.category.in_(categories)))
 
@@ -189,29 +185,42 @@ def papers_by_category(
     The total comes from the category index alone, which withdrawn papers leave: no need
     to read every row of a 40,000-paper category.
     """
-    in_index = select(func.count()).select_from(paper_categories).where(paper_categories.c.category == category)
     with catalog.engine.connect() as conn:
-        size = conn.execute(in_index).scalar() or 0
+        size = conn.execute(_CATEGORY_SIZE, {"categories": [category]}).scalar() or 0
     # A large category's newest papers are met soonest walking the date index (cs.CV at 88k:
     # 53 ms -> 0.1 ms); a small one's are found sooner by sorting its few members.
-    member = _in_categories_walking([category]) if size > WALK_CATEGORIES_ABOVE else _in_category(category)
-    return _page(catalog, [member], _ORDERS["newest"], limit, offset, total=size)
+    ids_query = _CATEGORY_WALKED if size > WALK_CATEGORIES_ABOVE else _CATEGORY_SORTED
+    return _read_page(catalog, ids_query, _CATEGORY_SIZE, {"categories": [category]}, limit, offset, total=size)
 
 
 def papers_by_author(
     catalog: Catalog, name: str, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[StoredPaper], int]:
     """Papers with an author named ``name`` (ignoring case and accents), newest first."""
-    by_author = select(paper_authors.c.doc_id).where(paper_authors.c.name_key == name_key(name))
-    return _page(catalog, [papers.c.doc_id.in_(by_author)], _ORDERS["newest"], limit, offset)
+    return _read_page(catalog, _BY_AUTHOR, _BY_AUTHOR_COUNT, {"name_key": name_key(name)}, limit, offset)
 
 
 def trending(
     catalog: Catalog, *, since: date | None = None, limit: int = 50, offset: int = 0
 ) -> tuple[list[StoredPaper], int]:
     """Papers by trending score (then recency), optionally only those listed since ``since``."""
-    where = [papers.c.listing_date >= since] if since else []
-    return _page(catalog, where, _ORDERS["trending"], limit, offset)
+    if since is None:
+        return _page(catalog, [], _ORDERS["trending"], limit, offset)
+    return _read_page(catalog, _TRENDING_SINCE, _TRENDING_SINCE_COUNT, {"since": since}, limit, offset)
+
+
+# The category, author and trending pages' statements, built once (a statement built afresh
+# pays its construction and cache key on every page).
+_CATEGORIES = bindparam("categories", expanding=True)
+_CATEGORY_SIZE = select(func.count()).select_from(paper_categories).where(paper_categories.c.category.in_(_CATEGORIES))
+_CATEGORY_WALKED = _ids_query([_in_categories_walking(_CATEGORIES)], _ORDERS["newest"])
+_CATEGORY_SORTED = _ids_query([_in_categories(_CATEGORIES)], _ORDERS["newest"])
+_AUTHORED = papers.c.doc_id.in_(select(paper_authors.c.doc_id).where(paper_authors.c.name_key == bindparam("name_key")))
+_BY_AUTHOR = _ids_query([_AUTHORED], _ORDERS["newest"])
+_BY_AUTHOR_COUNT = select(func.count()).select_from(papers).where(_LIVE, _AUTHORED)
+_LISTED_SINCE = papers.c.listing_date >= bindparam("since", type_=Date)
+_TRENDING_SINCE = _ids_query([_LISTED_SINCE], _ORDERS["trending"])
+_TRENDING_SINCE_COUNT = select(func.count()).select_from(papers).where(_LIVE, _LISTED_SINCE)
 
 
 def category_counts(catalog: Catalog) -> list[tuple[str, int]]:
