@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, bindparam, select, update
 
 from paperwire.accounts.members import Member
 from paperwire.accounts.timestamps import as_utc, utc_now
@@ -78,9 +78,9 @@ def decide_claim(db: Engine, policy: Policy, viewer: Member | None, claim_id: in
 def claimed_papers(db: Engine, viewer: Member | None, user_id: int) -> list[Claim]:
     """The papers a member has claimed, newest claim first: confirmed ones for everyone,
     pending ones too for the member themselves."""
-    shown = (APPROVED, PENDING) if viewer is not None and viewer.id == user_id else (APPROVED,)
+    shown = [APPROVED, PENDING] if viewer is not None and viewer.id == user_id else [APPROVED]
     with db.connect() as conn:
-        return _claims(conn, authorship_claims.c.user_id == user_id, authorship_claims.c.status.in_(shown))
+        return _claimed(conn.execute(_CLAIMED, {"user_id": user_id, "statuses": shown}))
 
 
 def pending_claims(db: Engine, policy: Policy, viewer: Member | None, limit: int = 50) -> list[Claim]:
@@ -92,9 +92,21 @@ def pending_claims(db: Engine, policy: Policy, viewer: Member | None, limit: int
 
 def _claims(conn, *where, oldest_first: bool = False, limit: int | None = None) -> list[Claim]:
     order = authorship_claims.c.id.asc() if oldest_first else authorship_claims.c.id.desc()
-    query = (select(authorship_claims, papers.c.id.label("paper_id"), papers.c.title, users.c.username)
-             .join(papers, papers.c.doc_id == authorship_claims.c.doc_id)
-             .join(users, users.c.id == authorship_claims.c.user_id)
-             .where(*where).order_by(order).limit(limit))
+    return _claimed(conn.execute(_claims_query().where(*where).order_by(order).limit(limit)))
+
+
+def _claims_query():
+    return (select(authorship_claims, papers.c.id.label("paper_id"), papers.c.title, users.c.username)
+            .join(papers, papers.c.doc_id == authorship_claims.c.doc_id)
+            .join(users, users.c.id == authorship_claims.c.user_id))
+
+
+def _claimed(rows) -> list[Claim]:
     return [Claim(row.id, row.doc_id, row.paper_id, row.title, row.username, row.status, as_utc(row.created_at))
-            for row in conn.execute(query)]
+            for row in rows]
+
+
+# Built once: every paper page a member opens asks it (their claim on the paper), and every profile.
+_CLAIMED = (_claims_query().where(authorship_claims.c.user_id == bindparam("user_id"),
+                                  authorship_claims.c.status.in_(bindparam("statuses", expanding=True)))
+            .order_by(authorship_claims.c.id.desc()))

@@ -176,12 +176,12 @@ def collection_for(db: Engine, policy: Policy, viewer: Member | None, owner_user
 def my_collections(db: Engine, policy: Policy, viewer: Member | None) -> list[Collection]:
     """Every collection of the viewer, private ones included, most recently changed first."""
     member = policy.require_member(viewer)
-    return _listed(db, collections.c.user_id == member.id)
+    return _listed(db, _MEMBERS_COLLECTIONS, member.id)
 
 
 def public_collections(db: Engine, user_id: int) -> list[Collection]:
     """A member's public collections (for their profile), most recently changed first."""
-    return _listed(db, collections.c.user_id == user_id, collections.c.is_public.is_(True))
+    return _listed(db, _PUBLIC_COLLECTIONS, user_id)
 
 
 def slugify(name: str) -> str:
@@ -248,10 +248,15 @@ def _collections_query():
     return select(collections, users.c.username, count).join(users, users.c.id == collections.c.user_id)
 
 
-def _listed(db: Engine, *where) -> list[Collection]:
+# Built once: every paper page a member opens lists theirs (to add the paper to one).
+_MEMBERS_COLLECTIONS = (_collections_query().where(collections.c.user_id == bindparam("user_id"))
+                        .order_by(collections.c.updated_at.desc(), collections.c.id.desc()))
+_PUBLIC_COLLECTIONS = _MEMBERS_COLLECTIONS.where(collections.c.is_public.is_(True))
+
+
+def _listed(db: Engine, query, user_id: int) -> list[Collection]:
     with db.connect() as conn:
-        rows = conn.execute(_collections_query().where(*where)
-                            .order_by(collections.c.updated_at.desc(), collections.c.id.desc())).all()
+        rows = conn.execute(query, {"user_id": user_id}).all()
     return [_from_row(row) for row in rows]
 
 

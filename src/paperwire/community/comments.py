@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Collection
 
-from sqlalchemy import Engine, delete, exists, func, insert, select, update
+from sqlalchemy import Engine, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
 from paperwire.accounts.members import Member
@@ -143,16 +143,19 @@ def restore_comment(db: Engine, policy: Policy, viewer: Member | None, comment_i
     _set_hidden(db, policy, viewer, comment_id, False, reason, now or utc_now())
 
 
+# Built once: every paper page asks it.
+_THREAD = (select(comments, users.c.username).outerjoin(users, users.c.id == comments.c.user_id)
+           .where(comments.c.doc_id == bindparam("doc_id")).order_by(comments.c.created_at, comments.c.id))
+
+
 def thread(db: Engine, policy: Policy, viewer: Member | None, doc_id: int) -> list[Comment]:
     """The comments on a paper as ``viewer`` sees them: top-level ones oldest first, replies nested.
 
     A deleted comment, or one hidden from this viewer, stays as an empty placeholder only
     while replies the viewer sees hang below it.
     """
-    query = (select(comments, users.c.username).outerjoin(users, users.c.id == comments.c.user_id)
-             .where(comments.c.doc_id == doc_id).order_by(comments.c.created_at, comments.c.id))
     with db.connect() as conn:
-        rows = conn.execute(query).all()
+        rows = conn.execute(_THREAD, {"doc_id": doc_id}).all()
     nodes = {row.id: _comment(row, row.username, viewer, policy.can_see_comment(viewer, row)) for row in rows}
     roots: list[Comment] = []
     for node in nodes.values():

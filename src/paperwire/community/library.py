@@ -74,11 +74,14 @@ def set_note(db: Engine, policy: Policy, viewer: Member | None, doc_id: int, not
     _change(db, member, doc_id, {"note": text}, needs_paper=text is not None)
 
 
+_NOTE = select(library_items.c.note).where(library_items.c.user_id == bindparam("user_id"),
+                                           library_items.c.doc_id == bindparam("doc_id"))
+
+
 def note_for(db: Engine, policy: Policy, viewer: Member | None, doc_id: int) -> str | None:
     member = policy.require_member(viewer)
     with db.connect() as conn:
-        return conn.execute(select(library_items.c.note).where(
-            library_items.c.user_id == member.id, library_items.c.doc_id == doc_id)).scalar()
+        return conn.execute(_NOTE, {"user_id": member.id, "doc_id": doc_id}).scalar()
 
 
 def library(db: Engine, policy: Policy, viewer: Member | None, kind: Kind = "saved", *,
