@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import event
+
 from paperwire.paper import DeletedRecord, Paper
 from paperwire.store import browse
 
@@ -36,6 +38,20 @@ def test_a_day_most_upvoted_first_without_withdrawn_papers(catalog):
     assert ids(first) + ids(second) == ids(papers)
     in_cv, total_cv = browse.papers_in_period(catalog, day, day, categories=["cs.CV"])
     assert ids(in_cv) == ["2607.00002"] and total_cv == 1
+
+
+def test_the_whole_catalog_newest_first_walks_the_date_index_instead_of_sorting_every_paper(catalog):
+    fill(catalog)
+    run = []
+    event.listen(catalog.engine, "before_cursor_execute", lambda *call: run.append(call[2:4]))
+    papers, total = browse.papers_in_period(catalog, *browse.EVERY_DAY, sort="newest", limit=2, counted=False)
+    assert ids(papers) == ["2607.00004", "2607.00003"] and total is None  # not counted: no count was asked
+    if catalog.engine.dialect.name == "sqlite":  # PostgreSQL plans a table of five rows as it likes
+        ids_query, parameters = run[0]
+        with catalog.engine.connect() as conn:
+            plan = " ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + ids_query, parameters))
+        assert "ix_papers_listing_date" in plan and "TEMP B-TREE" not in plan
+    assert browse.papers_in_period(catalog, *browse.EVERY_DAY, sort="newest")[1] == 5  # counted by default
 
 
 def test_a_periods_papers_in_categories_whether_the_period_or_the_categories_hold_fewer(catalog):

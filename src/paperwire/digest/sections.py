@@ -79,7 +79,8 @@ class Sources:
         key = (window.since, window.until, category, limit)
         if key not in self._trending:
             self._trending[key] = papers_in_period(Catalog(self.db), window.since, window.until, sort="trending",
-                                                   categories=[category] if category else (), limit=limit)[0]
+                                                   categories=[category] if category else (), limit=limit,
+                                                   counted=False)[0]
         return self._trending[key]
 
 

@@ -270,7 +270,7 @@ def _trending(db: Engine, window: tuple[date, date], follows: Followed, unwanted
               limit: int) -> list[Recommendation]:
     """The window's most active papers, in the followed categories when there are any."""
     found, _ = papers_in_period(Catalog(db), *window, sort="trending", categories=list(follows.categories),
-                                limit=limit + len(unwanted))
+                                limit=limit + len(unwanted), counted=False)
     reason = (explain.trending_in(follows.categories.values()),)
     return [Recommendation(p, p.trending_score, reason) for p in found if p.doc_id not in unwanted][:limit]
 

@@ -23,6 +23,7 @@ PERIOD_SORTS: tuple[str, ...] = ("upvotes", "newest", "trending")
 # lists (the front page's "listing" setting), or the submitted ones only ("submissions").
 Featured = Literal["listed", "listing", "submissions"]
 FEATURED: tuple[str, ...] = get_args(Featured)
+EVERY_DAY = (date.min, date.max)  # the period of the whole catalog
 
 _LIVE = papers.c.deleted.is_(False)
 WALK_CATEGORIES_ABOVE = 2000  # papers in a category
@@ -57,12 +58,13 @@ def _ids_query(where: list, order: tuple) -> Select:
             .offset(bindparam("page_offset", type_=Integer, literal_execute=True)))
 
 
-def _read_page(catalog: Catalog, ids_query: Select, count_query: Select, params: dict, limit: int, offset: int,
-               total: int | None = None) -> tuple[list[StoredPaper], int]:
+def _read_page(catalog: Catalog, ids_query: Select, count_query: Select | None, params: dict, limit: int,
+               offset: int, total: int | None = None) -> tuple[list[StoredPaper], int | None]:
+    """``count_query`` None (and no ``total``): not counted, the total None."""
     with catalog.engine.connect() as conn:
         doc_ids = conn.execute(ids_query, {**params, "page_limit": int(limit), "page_offset": int(offset)}
                                ).scalars().all()
-        if total is None:
+        if total is None and count_query is not None:
             total = conn.execute(count_query, params).scalar() or 0
     return catalog.by_doc_ids(doc_ids), total
 
@@ -87,9 +89,12 @@ def papers_in_period(
     featured: Featured = "listed",
     limit: int = 50,
     offset: int = 0,
-) -> tuple[list[StoredPaper], int]:
-    """Papers listed from ``start`` to ``end`` (both included), most upvoted first by default;
-    only those in any of ``categories`` when given.
+    counted: bool = True,
+) -> tuple[list[StoredPaper], int | None]:
+    """Papers listed from ``start`` to ``end`` (both included; ``EVERY_DAY`` for the whole
+    catalog), most upvoted first by default; only those in any of ``categories`` when given.
+    And how many there are in all, unless not ``counted`` (None then: a long period's count
+    reads every row in it, ~80 ms for the whole 88k catalog).
 
     ``featured``: "listed" those listed in the period; "listing" those and the papers members
     submitted to the period's daily lists; "submissions" the submitted ones only.
@@ -98,32 +103,43 @@ def papers_in_period(
         raise ValueError(f"sort must be one of {', '.join(PERIOD_SORTS)}, not {sort!r}")
     if featured not in FEATURED:
         raise ValueError(f"featured must be one of {', '.join(FEATURED)}, not {featured!r}")
+    every_day = (start, end) == EVERY_DAY
     if not categories:  # the front page's and the daily feeds' question: its statements are built once
-        ids_query, count_query = _period_queries(featured, sort)
-        return _read_page(catalog, ids_query, count_query, {"start": start, "end": end}, limit, offset)
+        ids_query, count_query = _period_queries(featured, sort, every_day)
+        return _read_page(catalog, ids_query, count_query if counted else None,
+                          {} if every_day else {"start": start, "end": end}, limit, offset)
+    if every_day:
+        start = end = None
     listed = _listed(start, end)
     where = [_featured(featured, start, end)]
     where.append(_in_categories_walking(categories) if featured == "listed" and _walk_period(catalog, listed, categories)
                  else _in_categories(categories))
-    return _page(catalog, where, _ORDERS[sort], limit, offset)
+    count_query = select(func.count()).select_from(papers).where(_LIVE, *where) if counted else None
+    return _read_page(catalog, _ids_query(where, _ORDERS[sort]), count_query, {}, limit, offset)
 
 
 def _listed(start, end):
+    # Every day: no range at all, so SQLite can walk an order's index (a range from date.min to
+    # date.max kept it sorting all 88k papers: 100-260 ms a page of /api/daily_papers, 0.1-0.4 ms now).
+    if start is None:
+        return papers.c.listing_date.is_not(None)
     return and_(papers.c.listing_date >= start, papers.c.listing_date <= end)
 
 
 def _featured(featured: Featured, start, end):
-    """The papers a period from ``start`` to ``end`` (days, or parameters standing for them) holds."""
+    """The papers a period from ``start`` to ``end`` (days, or parameters standing for them; None
+    for every day) holds."""
     if featured == "listed":
         return _listed(start, end)
-    submitted = papers.c.doc_id.in_(select(submissions.c.doc_id).where(
-        submissions.c.day >= start, submissions.c.day <= end, submissions.c.removed_at.is_(None)))
+    days = () if start is None else (submissions.c.day >= start, submissions.c.day <= end)
+    submitted = papers.c.doc_id.in_(select(submissions.c.doc_id).where(*days, submissions.c.removed_at.is_(None)))
     return or_(_listed(start, end), submitted) if featured == "listing" else submitted
 
 
 @functools.cache
-def _period_queries(featured: Featured, sort: PeriodSort) -> tuple[Select, Select]:
-    where = [_featured(featured, bindparam("start", type_=Date), bindparam("end", type_=Date))]
+def _period_queries(featured: Featured, sort: PeriodSort, every_day: bool) -> tuple[Select, Select]:
+    start, end = (None, None) if every_day else (bindparam("start", type_=Date), bindparam("end", type_=Date))
+    where = [_featured(featured, start, end)]
     return _ids_query(where, _ORDERS[sort]), select(func.count()).select_from(papers).where(_LIVE, *where)
 
 

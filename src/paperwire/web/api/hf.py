@@ -10,7 +10,6 @@ Keys without a value are left out, as the Hub does.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -42,7 +41,6 @@ router = APIRouter(prefix="/api", tags=["Hugging Face compatible"], route_class=
 
 MAX_LIMIT = 100
 HF_SORTS = {"publishedAt": "newest", "trending": "trending"}  # Hub name -> catalog order
-EVERY_DAY = (date.min, date.max)
 
 
 def _without_nulls(values: dict) -> dict:
@@ -114,7 +112,7 @@ def daily_papers(
     limit: Annotated[WholeNumber, Query(ge=1, le=MAX_LIMIT, description="Papers per page.")] = 50,
 ) -> list[dict]:
     period = requested_period(date, week, month)
-    start, end = (period.start, period.end) if period else EVERY_DAY
+    start, end = (period.start, period.end) if period else browse.EVERY_DAY
     offset = check_offset("p", p * limit)
     catalog = get_catalog(request)
     if submitter:
@@ -122,6 +120,7 @@ def daily_papers(
                                                sort=HF_SORTS[sort], limit=limit, offset=offset)
     else:  # the daily list as the front page shows it: the listing and submissions, or submissions only
         papers, _ = browse.papers_in_period(catalog, start, end, sort=HF_SORTS[sort], limit=limit, offset=offset,
+                                            counted=False,
                                             featured=get_settings(request).front_page)
     return _daily_items(request, papers)
 
@@ -138,7 +137,8 @@ def search_papers(
     limit: Annotated[WholeNumber, Query(ge=1, le=MAX_LIMIT, description="Papers to return.")] = 50,
 ) -> list[dict]:
     if not check_text("q", q):
-        papers, _ = browse.papers_in_period(get_catalog(request), *EVERY_DAY, sort="newest", limit=limit)
+        papers, _ = browse.papers_in_period(get_catalog(request), *browse.EVERY_DAY, sort="newest", limit=limit,
+                                            counted=False)
         return _daily_items(request, papers)
     results = SearchQuery(q=q).run(request, limit, 0)
     return _daily_items(request, [hit.paper for hit in results.hits])

@@ -197,7 +197,7 @@ def daily_feed(request: Request, format: Format,
                date: Annotated[str | None, Query(description="Day YYYY-MM-DD.")] = None) -> Response:
     settings, catalog = get_settings(request), get_catalog(request)
     day = parse_date_param("date", date) or browse.latest_listing_date(catalog)
-    papers = browse.papers_in_period(catalog, day, day, sort="upvotes", limit=FEED_SIZE)[0] if day else []
+    papers = browse.papers_in_period(catalog, day, day, sort="upvotes", limit=FEED_SIZE, counted=False)[0] if day else []
     label = day.isoformat() if day else "no papers yet"
     page = f"{settings.base_url.rstrip('/')}/" + (f"?date={day.isoformat()}" if day else "")
     info = FeedInfo(f"Papers of {label}", f"Papers listed on {label}, most upvoted first.", page,
