@@ -152,6 +152,8 @@ def loads(found: Sample, signed_in: str, tokens: list[str], wide_connections: in
                  [f"/feeds/category/{category}.atom" for category in found.categories], PAGES, signed_in),
         ],
         "search": [
+            Load("search page, signed in, one query", "/search?q=diffusion+models, asked again and again",
+                 ["/search?q=diffusion+models"], PAGES, signed_in),
             Load("search page, signed in", "/search?q=W1+W2, random words", [f"/search?q={TWO_WORDS}"],
                  SEARCHES, signed_in, words),
             Load("/api/v1/search", "?q=W1+W2, random words", [f"/api/v1/search?q={TWO_WORDS}"], SEARCHES,

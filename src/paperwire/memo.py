@@ -31,6 +31,10 @@ class RecentlyUsed(Generic[Key, Value]):
                 self._values.move_to_end(key)
             return value
 
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
     def put(self, key: Key, value: Value) -> None:
         with self._lock:
             self._values[key] = value

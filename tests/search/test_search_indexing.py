@@ -6,10 +6,12 @@ These use a word-hash stand-in for the model, so the mechanics run in millisecon
 from datetime import date
 
 import pytest
+from sqlalchemy import update
 
 from paperwire.paper import DeletedRecord
 from paperwire.search import SearchFilters, SearchService, build_indexes
 from paperwire.search.local import indexer
+from paperwire.store.schema import papers
 
 
 def index(settings, catalog, embedder, **kwargs):
@@ -34,6 +36,20 @@ def test_a_daily_batch_is_added_without_re_embedding_the_rest(settings, catalog,
     assert (report.changed, report.embedded, report.papers, report.rebuilt) == (5, 5, 25, False)
     new_title = real_papers(1, skip=20)[0].title
     assert real_papers(1, skip=20)[0].id in found(indexed, new_title)  # the running service sees it
+
+
+def test_a_query_asked_again_is_not_ranked_again_but_shows_the_papers_as_they_are_now(
+        catalog, indexed, real_papers, monkeypatch):
+    title = real_papers(1)[0].title
+    first = indexed.search(title, limit=3)
+    monkeypatch.setattr(indexed, "rank", lambda *args, **kwargs: pytest.fail("the query was ranked again"))
+    doc_id = first.hits[0].paper.doc_id
+    with catalog.engine.begin() as conn:  # a vote since: the page shows it
+        conn.execute(update(papers).where(papers.c.doc_id == doc_id).values(votes=papers.c.votes + 7))
+    again = indexed.search(title, limit=3)
+    assert [hit.paper.doc_id for hit in again.hits] == [hit.paper.doc_id for hit in first.hits]
+    assert again.hits[0].paper.votes == first.hits[0].paper.votes + 7
+    assert again.hits[0].snippet_html == first.hits[0].snippet_html
 
 
 def test_a_run_with_nothing_new_changes_nothing(settings, catalog, fake_embedder, indexed):

@@ -76,6 +76,9 @@ class PostgresSearchService(SearchService):
                 self._ready = True
         return self.catalog
 
+    def _generation(self, catalog: Catalog) -> None:
+        return None  # the database's indexes change with every paper written: no ranking is remembered
+
     def keyword_index(self):
         raise IndexMissing('search_backend = "postgres" keeps no keyword index on the node')
 
