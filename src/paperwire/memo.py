@@ -1,7 +1,8 @@
 """The most recently used values of something a process works out again and again.
 
 Bounded by count and thread-safe: papers read from the catalog (store.paper_memo), readers'
-trained models (rank.for_you). The web layer's caches also bound bytes and age
+trained models (rank.for_you), query vectors, rankings of queries and highlighted hits
+(search). The web layer's caches also bound bytes and age
 (web/http/cache.py); these hold values that never go stale, as their keys say which
 version they are of.
 """

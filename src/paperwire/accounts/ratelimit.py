@@ -150,6 +150,8 @@ class RateLimits:
         counted = [(item, (rule, kind, _stored_identifier(identifier)))
                    for kind, identifier in (("account", account), ("address", address)) if identifier is not None
                    for item in self.rules[rule].get(kind, ())]
+        if not counted:  # no limit set for this rule
+            return
         with self.storage.counting():  # up to the first limit used up: the rest do not count this attempt
             refused = next(((item, key) for item, key in counted if not self.limiter.hit(item, *key)), None)
         if refused is not None:

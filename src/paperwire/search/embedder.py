@@ -15,12 +15,12 @@ import hashlib
 import os
 import sys
 import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 
+from paperwire.memo import RecentlyUsed
 from paperwire.paper import Paper, clean_text
 from paperwire.store.schema import EMBEDDING_DIMENSIONS as DIMENSIONS  # the catalog stores vectors this wide
 
@@ -99,7 +99,7 @@ class Embedder:
         self._lock = threading.Lock()
         self._model = None
         self._tokenizer = None
-        self._recent_queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._recent_queries: RecentlyUsed[str, np.ndarray] = RecentlyUsed(QUERY_CACHE_SIZE)
 
     def _load(self):
         with self._lock:
@@ -147,26 +147,20 @@ class Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         text = text or " "
-        with self._lock:
-            cached = self._recent_queries.get(text)
-            if cached is not None:
-                self._recent_queries.move_to_end(text)
-                return cached
+        cached = self._recent_queries.get(text)
+        if cached is not None:
+            return cached
         if self._query_encoder is not None and self.device == "cpu":
             vector = self._query_encoder.embed(text)  # PyTorch is never loaded for queries
         else:
             vector = self.embed([text], max_tokens=QUERY_MAX_TOKENS)[0]
         vector.setflags(write=False)
-        with self._lock:
-            self._recent_queries[text] = vector
-            while len(self._recent_queries) > QUERY_CACHE_SIZE:
-                self._recent_queries.popitem(last=False)
+        self._recent_queries.put(text, vector)
         return vector
 
     def forget_queries(self) -> None:
         """Drop cached query vectors (benchmarks time the model, not the cache)."""
-        with self._lock:
-            self._recent_queries.clear()
+        self._recent_queries.clear()
 
     def _forward(self, ids: list[list[int]], model) -> np.ndarray:
         import torch
