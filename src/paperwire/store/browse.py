@@ -206,7 +206,7 @@ def papers_by_category(
     # A large category's newest papers are met soonest walking the date index (cs.CV at 88k:
     # 53 ms -> 0.1 ms); a small one's are found sooner by sorting its few members.
     ids_query = _CATEGORY_WALKED if size > WALK_CATEGORIES_ABOVE else _CATEGORY_SORTED
-    return _read_page(catalog, ids_query, _CATEGORY_SIZE, {"categories": [category]}, limit, offset, total=size)
+    return _read_page(catalog, ids_query, None, {"categories": [category]}, limit, offset, total=size)
 
 
 def papers_by_author(
