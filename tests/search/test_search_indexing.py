@@ -52,6 +52,13 @@ def test_a_query_asked_again_is_not_ranked_again_but_shows_the_papers_as_they_ar
     assert again.hits[0].snippet_html == first.hits[0].snippet_html
 
 
+def test_a_papers_neighbours_asked_again_are_not_looked_for_again(indexed, real_papers, monkeypatch):
+    paper_id = real_papers(1)[0].id
+    first = indexed.similar(paper_id, limit=3)
+    monkeypatch.setattr(indexed, "_nearest", lambda *args, **kwargs: pytest.fail("the neighbours were searched again"))
+    assert [hit.paper.doc_id for hit in indexed.similar(paper_id, limit=3)] == [hit.paper.doc_id for hit in first]
+
+
 def test_a_run_with_nothing_new_changes_nothing(settings, catalog, fake_embedder, indexed):
     report = index(settings, catalog, fake_embedder)
     assert (report.changed, report.embedded, report.papers) == (0, 0, 20)

@@ -37,7 +37,7 @@ MAX_LIMIT = 200
 # When no paper holds the query's words, this many papers nearest in meaning are offered instead.
 CLOSEST_BY_MEANING = 20
 QUERY_THREADS = 1
-ANSWERS_REMEMBERED = 1024  # rankings of recent queries: a page of ids each
+ANSWERS_REMEMBERED = 1024  # rankings of recent queries, and papers' neighbours: a page of ids each
 _AUTHOR_LIMIT = 100_000
 WARM_UP_QUERY = "warming up the search"
 
@@ -123,6 +123,8 @@ class SearchService:
         # the generation's counts too): a query asked again is answered without the model. The
         # papers themselves are read afresh each time, with their current votes.
         self._answers: RecentlyUsed[tuple, _Answer] = RecentlyUsed(ANSWERS_REMEMBERED)
+        # ... and so do a paper's nearest neighbours, which every reader of its page is shown.
+        self._neighbours: RecentlyUsed[tuple, list[tuple[int, float]]] = RecentlyUsed(ANSWERS_REMEMBERED)
 
     def prepare(self) -> None:
         """Make the first search as quick as the next: load the query model and, when the indexes
@@ -166,6 +168,7 @@ class SearchService:
     def forget(self) -> None:
         """Drop remembered rankings and query vectors (benchmarks time the work, not the memo)."""
         self._answers.clear()
+        self._neighbours.clear()
         self.embedder.forget_queries()
 
     def keyword_index(self) -> KeywordIndex:
@@ -336,12 +339,17 @@ class SearchService:
         if stored is None:
             return []
         limit = max(1, min(_as_int(limit, 10), MAX_LIMIT))
-        vector = self._paper_vector(indexes, stored.doc_id)
-        if vector is None:  # newer than the index: embed it now
-            vector = self.embedder.embed([document_text(stored.paper)])[0]
+        generation = self._generation(indexes)
+        asked = (generation, stored.doc_id, stored.revision, limit)
+        candidates = self._neighbours.get(asked)
+        if candidates is None:
+            vector = self._paper_vector(indexes, stored.doc_id)
+            if vector is None:  # newer than the index: embed it now
+                vector = self.embedder.embed([document_text(stored.paper)])[0]
+            candidates = [(d, s) for d, s in self._nearest(indexes, vector, limit + 10) if d != stored.doc_id]
+            if generation is not None:
+                self._neighbours.put(asked, candidates)
         own_title = title_key(stored.paper.title)
-        ranked = self._nearest(indexes, vector, limit + 10)
-        candidates = [(d, s) for d, s in ranked if d != stored.doc_id]
         hits = [h for h in self._hits(candidates, ParsedQuery())
                 if h.paper.paper.id != stored.paper.id and title_key(h.paper.paper.title) != own_title]
         return hits[:limit]
