@@ -272,7 +272,7 @@ def _print_hit(rank: int, hit, words: tuple[str, ...] = ()) -> None:
 
     paper = hit.paper.paper
     day = paper.listing_date or paper.published_date
-    plain = snippet_text(paper.abstract, words)
+    plain = snippet_text(paper.abstract_pieces, words)
     authors = ", ".join(paper.authors[:3]) + (" et al." if len(paper.authors) > 3 else "")
     click.echo(f"{rank:>3}. {click.style(paper.display_title, bold=True)}")
     click.echo(f"     {paper.id}  {day or ''}  {paper.primary_category or ''}  {authors}  score {hit.score:.3f}")

@@ -23,7 +23,7 @@ from paperwire.search.local.generations import IndexState, read_state, state_pat
 from paperwire.search.local.keyword import KeywordIndex
 from paperwire.search.query import ParsedQuery, SearchFilters, parse_query, with_filters, words
 from paperwire.search.query_encoder import OnnxQueryEncoder, query_model_dir
-from paperwire.search.snippets import highlight_pieces, snippet_of
+from paperwire.search.snippets import highlight, snippet
 from paperwire.search.timings import timed
 from paperwire.search.local.vectors import VectorIndex
 from paperwire.store import Catalog, StoredPaper
@@ -58,12 +58,12 @@ class Hit:
     @functools.cached_property
     def title_html(self) -> Markup:
         """Escaped title, matches in <mark>."""
-        return self._highlighted("title", lambda: highlight_pieces(self.paper.paper.title_pieces, self.marks))
+        return self._highlighted("title", lambda: highlight(self.paper.paper.title_pieces, self.marks))
 
     @functools.cached_property
     def snippet_html(self) -> Markup:
         """Escaped abstract excerpt (~300 chars), matches in <mark>."""
-        return self._highlighted("snippet", lambda: snippet_of(self.paper.paper.abstract_pieces, self.marks))
+        return self._highlighted("snippet", lambda: snippet(self.paper.paper.abstract_pieces, self.marks))
 
     def _highlighted(self, part: str, make) -> Markup:
         key = (self.paper.doc_id, self.paper.revision, self.marks, part)

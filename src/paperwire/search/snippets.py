@@ -14,8 +14,7 @@ from typing import Sequence
 
 from markupsafe import Markup
 
-from paperwire.paper import clean_text
-from paperwire.text.tex import Piece, as_plain, pieces
+from paperwire.text.tex import Piece, as_plain
 from paperwire.text.excerpt import Window, shown_text, window
 from paperwire.text.html import to_html
 
@@ -66,32 +65,23 @@ def _words_of(words: tuple[str, ...]) -> _Words:
     return _Words(words)
 
 
-def highlight(text: str, words: Sequence[str]) -> Markup:
-    """``text`` (TeX source) as HTML, with the query's words wrapped in <mark> outside its math."""
-    return highlight_pieces(pieces(text), words)
-
-
-def highlight_pieces(items: Sequence[Piece], words: Sequence[str]) -> Markup:
-    """:func:`highlight` of a text already read into pieces (``Paper.title_pieces``)."""
+def highlight(items: Sequence[Piece], words: Sequence[str]) -> Markup:
+    """A text read into pieces (``Paper.title_pieces``) as HTML, the query's words in <mark> outside its math."""
     return to_html(items, _spans(items, _words_of(tuple(words))))
 
 
-def snippet(text: str, words: Sequence[str], length: int = SNIPPET_CHARS) -> Markup:
-    """About ``length`` characters of ``text`` around the densest run of matches, highlighted."""
-    return snippet_of(pieces(clean_text(text)), words, length)
-
-
-def snippet_of(items: Sequence[Piece], words: Sequence[str], length: int = SNIPPET_CHARS) -> Markup:
-    """:func:`snippet` of a text already cleaned and read into pieces (``Paper.abstract_pieces``)."""
+def snippet(items: Sequence[Piece], words: Sequence[str], length: int = SNIPPET_CHARS) -> Markup:
+    """About ``length`` characters of a cleaned text read into pieces (``Paper.abstract_pieces``)
+    around the densest run of matches, highlighted."""
     found = _words_of(tuple(words))
     cut = _snippet_window(items, found, length)
     html = to_html(cut.pieces, _spans(cut.pieces, found))
     return ("… " if cut.cut_before else "") + html + (" …" if cut.cut_after else "")
 
 
-def snippet_text(text: str, words: Sequence[str], length: int = SNIPPET_CHARS) -> str:
+def snippet_text(items: Sequence[Piece], words: Sequence[str], length: int = SNIPPET_CHARS) -> str:
     """The same window as :func:`snippet`, as plain text (for the terminal and e-mail)."""
-    cut = _snippet_window(pieces(clean_text(text)), _words_of(tuple(words)), length)
+    cut = _snippet_window(items, _words_of(tuple(words)), length)
     return ("… " if cut.cut_before else "") + as_plain(cut.pieces) + (" …" if cut.cut_after else "")
 
 
