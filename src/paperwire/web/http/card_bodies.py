@@ -22,10 +22,11 @@ MAX_AGE_S = 3600.0  # a revision never changes its text: the age only returns me
 class CardBodies:
     """``template`` rendered with ``sp``, remembered by (doc_id, revision) up to ``max_bytes``."""
 
-    def __init__(self, env: Environment, template: str, max_bytes: int, typical_bytes: int):
+    def __init__(self, env: Environment, template: str, max_bytes: int):
         self._env = env
         self._template = template
-        self._cache = TTLCache(max_entries=max_bytes // typical_bytes, max_age_s=MAX_AGE_S, max_bytes=max_bytes)
+        # Entries are bounded by bytes; the count bound only keeps tiny entries from piling up.
+        self._cache = TTLCache(max_entries=max_bytes // 200, max_age_s=MAX_AGE_S, max_bytes=max_bytes)
 
     def __call__(self, stored: StoredPaper) -> Markup:
         return self._cache.get_or_compute(

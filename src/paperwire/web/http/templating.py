@@ -74,8 +74,8 @@ def make_environment(settings: Settings) -> Environment:
         isodate=lambda d: d.isoformat() if d else "",
     )
     # ~15,000 cards of ~1 KB, and the bylines (~400 bytes) of ~20,000 papers
-    env.globals["card_body"] = CardBodies(env, "_card_body.html", max_bytes=16_000_000, typical_bytes=200)
-    env.globals["card_byline"] = CardBodies(env, "_card_byline.html", max_bytes=8_000_000, typical_bytes=200)
+    env.globals["card_body"] = CardBodies(env, "_card_body.html", max_bytes=16_000_000)
+    env.globals["card_byline"] = CardBodies(env, "_card_byline.html", max_bytes=8_000_000)
     env.globals["card_controls"] = CardControls(env)
     return env
 
