@@ -63,3 +63,13 @@ def test_the_feed_names_the_words_shared_with_the_readers_papers(world, policy, 
 
 def test_an_index_of_no_papers_has_no_keyword_rows():
     assert len(keywords.KeywordFeatures.of(keywords.term_counts([]))) == 0
+
+
+def test_weighing_features_leaves_the_counts_they_were_weighed_from_as_they_were():
+    # "once", "dense" and "probes" occur in one text each: weighing drops their terms
+    counts = keywords.term_counts(["sparse autoencoders once", "sparse autoencoders again", "dense probes again"])
+    before = counts.copy()
+
+    keywords.KeywordFeatures.of(counts)
+
+    assert (counts != before).nnz == 0 and (counts.indptr == before.indptr).all()
