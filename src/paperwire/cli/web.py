@@ -13,14 +13,15 @@ APP_FACTORY = "paperwire.web.app:create_app"
 def run_server(home, host: str, port: int, workers: int, log_level: str) -> None:
     import uvicorn
 
-    from paperwire.web.http.limits import HeadLimitedHttpToolsProtocol
+    from paperwire.web.http import connection_shares
     from paperwire.web.metrics_processes import share_between_workers
 
     # Each worker process builds its own app from the home named in the environment.
     os.environ["PAPERWIRE_HOME"] = str(home)
-    share_between_workers(home, host, port)  # /metrics: the node's totals, whichever worker answers
+    shared = share_between_workers(home, host, port)  # /metrics: the node's totals, whichever worker answers
+    connection_shares.prepare(shared, workers)  # and keep-alive connections spread evenly over them
     uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level=log_level,
-                proxy_headers=True, server_header=False, http=HeadLimitedHttpToolsProtocol)
+                proxy_headers=True, server_header=False, http=connection_shares.SharingHttpToolsProtocol)
 
 
 def server_options(default_workers: int):
