@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+
 from paperwire.web.http.limits import HeadLimitedHttpToolsProtocol
 
 SHARES_ENV = "PAPERWIRE_CONNECTION_SHARES"
@@ -46,11 +47,11 @@ def prepare(directory: Path, workers: int) -> Path | None:
 
 def _alive(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # no signal sent: only whether the process exists
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        pass  # it exists, as another user's
     return True
 
 
