@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import psutil
+import pytest
 from live_server import free_port, start_serve
 
 from paperwire.web.http import connection_shares
@@ -20,13 +21,19 @@ CLIENTS = 16
 ROUNDS = 12
 
 
+@pytest.fixture(autouse=True)
+def shares_named_only_within_each_test(monkeypatch):
+    # prepare() names the file in os.environ, as `paperwire serve` does for its workers: set
+    # through monkeypatch first, it is taken out again after the test.
+    monkeypatch.setenv(connection_shares.SHARES_ENV, "")
+
+
 def _two_workers(tmp_path) -> tuple[ConnectionShares, ConnectionShares]:
     path = connection_shares.prepare(tmp_path, workers=2)
     return ConnectionShares(path), ConnectionShares(path)
 
 
-def test_a_worker_over_its_share_lets_connections_go_until_it_holds_its_share(tmp_path, monkeypatch):
-    monkeypatch.delenv(connection_shares.SHARES_ENV, raising=False)
+def test_a_worker_over_its_share_lets_connections_go_until_it_holds_its_share(tmp_path):
     crowded, quiet = _two_workers(tmp_path)
     crowded.holding(25)
     quiet.holding(7)
@@ -38,8 +45,7 @@ def test_a_worker_over_its_share_lets_connections_go_until_it_holds_its_share(tm
     assert not crowded.over_share(17) and not quiet.over_share(15)  # 17 against 15: within the slack
 
 
-def test_connections_already_told_to_close_are_not_let_go_twice(tmp_path, monkeypatch):
-    monkeypatch.delenv(connection_shares.SHARES_ENV, raising=False)
+def test_connections_already_told_to_close_are_not_let_go_twice(tmp_path):
     crowded, quiet = _two_workers(tmp_path)
     quiet.holding(7)
     crowded.leaving = 8  # told to close, not closed yet
@@ -48,8 +54,7 @@ def test_connections_already_told_to_close_are_not_let_go_twice(tmp_path, monkey
     assert not crowded.over_share(25)
 
 
-def test_a_dead_workers_connections_stop_counting_once_a_worker_starts_in_its_place(tmp_path, monkeypatch):
-    monkeypatch.delenv(connection_shares.SHARES_ENV, raising=False)
+def test_a_dead_workers_connections_stop_counting_once_a_worker_starts_in_its_place(tmp_path):
     path = connection_shares.prepare(tmp_path, workers=2)
     subprocess.run([sys.executable, "-c", "from paperwire.web.http.connection_shares import ConnectionShares as C; "
                     f"C({str(path)!r}).holding(30)"], check=True)  # a worker that held 30, then died
@@ -61,8 +66,8 @@ def test_a_dead_workers_connections_stop_counting_once_a_worker_starts_in_its_pl
     assert restarted.over_share(10)  # 10 of 10, over an even 5 (+1): not 10 of 40
 
 
-def test_one_worker_shares_nothing(tmp_path, monkeypatch):
-    monkeypatch.setenv(connection_shares.SHARES_ENV, "left from an earlier start")
+def test_one_worker_shares_nothing(tmp_path):
+    os.environ[connection_shares.SHARES_ENV] = "left from an earlier start"
 
     assert connection_shares.prepare(tmp_path, workers=1) is None
     assert connection_shares.SHARES_ENV not in os.environ
