@@ -54,6 +54,17 @@ def test_start_up_prepares_the_model_so_the_first_search_exports_nothing(indexed
         assert export.stat().st_mtime_ns == made.st_mtime_ns and export.stat().st_ino == made.st_ino
 
 
+def test_a_new_export_replaces_the_one_an_earlier_version_left(indexed_home):
+    models = query_model_dir(indexed_home)
+    shutil.rmtree(models)
+    models.mkdir()
+    earlier = models / "all-minilm-l6-v2-53aa51172d142c89.onnx"  # the float export of earlier versions
+    earlier.write_bytes(b"an earlier export")
+    with TestClient(create_app(indexed_home)):
+        assert export_of(indexed_home).is_file()
+    assert sorted(models.iterdir()) == [export_of(indexed_home)]
+
+
 def test_a_home_without_indexes_still_starts_and_says_what_to_run(settings, catalog):
     with TestClient(create_app(settings)) as client:
         assert client.get("/healthz").status_code == 200

@@ -1,15 +1,20 @@
-"""Query vectors on the CPU through ONNX Runtime: the same model, about 3x sooner per query.
+"""Query vectors on the CPU through ONNX Runtime: the same model, about 5x sooner per query.
 
 A query is one short text, so PyTorch's per-operator overhead, not arithmetic, dominates
 its cost (docs/benchmarks.md). The model is exported to ONNX once, from the checked
-weights, into a cache directory (``HOME/models``, by `paperwire index`); outputs match
-PyTorch's to ~1e-6. Queries are tokenized by the model's own tokenizer file through the
-`tokenizers` library, so answering them needs neither PyTorch nor transformers: a web
-worker starts in about a second and holds ~250 MB instead of ~600 MB.
+weights, into a cache directory (``HOME/models``, by `paperwire index`). Its matrix weights
+are then kept as 8-bit integers in blocks of 32, each block with its own scale, and
+multiplied in int8: less than half the time of float weights, vectors within 0.999 cosine
+of PyTorch's, SciFact's nDCG@10 unchanged (one scale per whole matrix, as plain dynamic
+quantisation has, fell to 0.92 cosine).
+Queries are tokenized by the model's own tokenizer file through the `tokenizers` library,
+so answering them needs neither PyTorch nor transformers: a web worker starts in about a
+second and holds ~250 MB instead of ~600 MB.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import threading
@@ -27,9 +32,14 @@ def query_model_dir(settings: Settings) -> Path:
     return settings.home / "models"
 
 
+EXPORT_PREFIX = "all-minilm-l6-v2-"
+# Matrix weights as 8-bit integers in blocks of this many, multiplied in int8 (accuracy level 4).
+WEIGHT_BITS, WEIGHT_BLOCK, INT8_ARITHMETIC = 8, 32, 4
+
+
 def onnx_path(cache_dir: Path) -> Path:
-    # Named by the weights' hash: other weights can never be served from a stale export.
-    return Path(cache_dir) / f"all-minilm-l6-v2-{MODEL_SHA256[:16]}.onnx"
+    # Named by the weights' hash and their quantisation: a stale export is never served.
+    return Path(cache_dir) / f"{EXPORT_PREFIX}{MODEL_SHA256[:16]}-w{WEIGHT_BITS}b{WEIGHT_BLOCK}.onnx"
 
 
 def ensure_export(cache_dir: Path) -> Path:
@@ -37,6 +47,9 @@ def ensure_export(cache_dir: Path) -> Path:
     path = onnx_path(cache_dir)
     if not path.is_file():
         export_onnx(path)
+        for stale in path.parent.glob(f"{EXPORT_PREFIX}*.onnx"):  # earlier exports: ~90 MB each
+            if stale != path:
+                stale.unlink(missing_ok=True)
     return path
 
 
@@ -74,10 +87,30 @@ def export_onnx(target: Path) -> None:
                 output_names=["hidden"], opset_version=17, dynamo=False,
                 dynamic_axes={name: {0: "batch", 1: "tokens"} for name in ("input_ids", "attention_mask", "hidden")},
             )
+        quantize_weights(temporary)
         os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
+
+
+def quantize_weights(path: str) -> None:
+    """Rewrite the model at ``path`` with its MatMul weights in scaled 8-bit blocks."""
+    import onnx
+
+    # The quantizer's module calls logging.basicConfig(level=INFO) on import, which would print
+    # every later INFO record of this process: a handler on the root logger makes that a no-op.
+    root, guard = logging.getLogger(), logging.NullHandler()
+    root.addHandler(guard)
+    try:
+        from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+    finally:
+        root.removeHandler(guard)
+    logging.getLogger(MatMulNBitsQuantizer.__module__).setLevel(logging.WARNING)  # a line a node otherwise
+    quantizer = MatMulNBitsQuantizer(onnx.load(path), bits=WEIGHT_BITS, block_size=WEIGHT_BLOCK,
+                                     is_symmetric=True, accuracy_level=INT8_ARITHMETIC)
+    quantizer.process()
+    quantizer.model.save_model_to_file(path, use_external_data_format=False)
 
 
 class OnnxQueryEncoder:
