@@ -178,7 +178,7 @@ class Paperwire:
         self.background = Background.of(corpus.vectors[sample], features.rows[sample])
         self.vectors, self.keywords = corpus.vectors, features.rows
         self.candidates = Candidates.of(corpus.vectors[holdout.candidates], features.rows[holdout.candidates],
-                                        self.background)
+                                        self.background, features.rarity)
         self.train_seconds: list[float] = []
 
     def __call__(self, library: np.ndarray) -> np.ndarray:
@@ -268,7 +268,7 @@ def batch_ranking(corpus: Corpus, features: keywords.KeywordFeatures, readers: i
     sample = rng.choice(len(corpus.vectors), BACKGROUND_SIZE, replace=False)
     background = Background.of(corpus.vectors[sample], features.rows[sample])
     recent = np.flatnonzero(corpus.days > corpus.days.max() - WINDOW_DAYS)
-    window = Candidates.of(corpus.vectors[recent], features.rows[recent], background)
+    window = Candidates.of(corpus.vectors[recent], features.rows[recent], background, features.rarity)
     no_dismissals = np.empty((0, corpus.vectors.shape[1]), dtype=np.float32)
     no_dismissed_keywords = empty_rows(0, features.rows.shape[1])
     libraries = [rng.choice(len(corpus.vectors), size=rng.integers(5, 51), replace=False) for _ in range(readers)]

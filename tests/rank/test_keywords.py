@@ -4,6 +4,7 @@ share lifts a paper that embeddings alone would not tell apart."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from paperwire.community import library
 from paperwire.rank import explain, keywords
@@ -37,7 +38,8 @@ def test_a_paper_sharing_a_kept_papers_rare_wording_ranks_first_and_says_which_w
     kept, candidates = [20], [21, 22, 23]
     model = train(same[kept], same[:0], background, features.rows[kept], features.rows[:0])
 
-    best, _ = model.best(Candidates.of(same[candidates], features.rows[candidates], background), limit=3)
+    best, _ = model.best(Candidates.of(same[candidates], features.rows[candidates], background, features.rarity),
+                         limit=3)
 
     assert candidates[best[0]] == 22
     terms = keywords.terms_with_columns(texts[22])
@@ -73,3 +75,20 @@ def test_weighing_features_leaves_the_counts_they_were_weighed_from_as_they_were
     keywords.KeywordFeatures.of(counts)
 
     assert (counts != before).nnz == 0 and (counts.indptr == before.indptr).all()
+
+
+def test_only_wording_few_other_papers_use_counts_as_shared_rare_wording():
+    texts = [*(["graph networks for molecules"] * 30),
+             "graph networks and zygomorphic petals",  # the reader kept this
+             "zygomorphic flowers of the orchids",  # shares a word only one other paper uses
+             "graph networks for proteins"]  # shares words thirty others use
+    features = keywords.KeywordFeatures.of(keywords.term_counts(texts))
+    vectors = np.tile(np.eye(1, 384, dtype=np.float32), (len(texts), 1))
+    background = Background.of(vectors[:30], features.rows[:30])
+    candidates = Candidates.of(vectors[31:], features.rows[31:], background, features.rarity)
+
+    overlap = candidates.rare_overlap(features.rows[30].indices)
+
+    zygomorphic = keywords.terms_with_columns(texts[30])["zygomorphic"]
+    assert overlap.tolist() == [pytest.approx(features.rarity[zygomorphic]), 0.0]
+    assert features.rarity[zygomorphic] == pytest.approx(np.log(33 / 2))

@@ -126,7 +126,8 @@ class ReaderModels:
                     if doc_id in position:  # listed since the index was built: not rankable yet
                         grouped.setdefault(key, []).append(position[doc_id])
         made = _Window(index, days, rows, Candidates.of(index.vectors(rows), features.rows[rows],
-                                                        self.background(index, features)), by_author, by_category)
+                                                        self.background(index, features), features.rarity),
+                       by_author, by_category)
         self._window = made
         return made
 

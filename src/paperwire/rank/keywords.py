@@ -26,6 +26,8 @@ from sklearn.preprocessing import normalize
 COLUMNS = 2 ** 22  # hashed terms: about 1.2M distinct ones in 88k arXiv abstracts, few collisions
 MIN_PAPERS = 2
 MAX_SHARE = 0.5
+# A rare term: in at most this share of the papers (20 of the 88k), and in MIN_PAPERS at least.
+RARE_SHARE = 20 / 88_854
 FILE_NAME = "keywords.npz"
 
 _VECTORIZER = HashingVectorizer(
@@ -73,6 +75,7 @@ class KeywordFeatures:
     """Unit-length tf-idf rows, one a paper, in the order of the counts they were made from."""
 
     rows: sparse.csr_matrix
+    rarity: np.ndarray  # each column's log(papers / papers holding it) where its term is rare, else 0
 
     @classmethod
     def of(cls, counts: sparse.csr_matrix) -> "KeywordFeatures":
@@ -89,7 +92,10 @@ class KeywordFeatures:
         weighted = sparse.csr_matrix((tf[counts.data] * idf[counts.indices], counts.indices.copy(),
                                       counts.indptr.copy()), shape=counts.shape)
         weighted.eliminate_zeros()
-        return cls(normalize(weighted, norm="l2", copy=False) if papers else weighted)
+        rare = (holding >= MIN_PAPERS) & (holding <= max(MIN_PAPERS, RARE_SHARE * papers))
+        rarity = np.zeros(counts.shape[1], dtype=np.float32)
+        rarity[rare] = np.log(papers / holding[rare])
+        return cls(normalize(weighted, norm="l2", copy=False) if papers else weighted, rarity)
 
     def __len__(self) -> int:
         return self.rows.shape[0]
