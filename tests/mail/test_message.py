@@ -7,7 +7,7 @@ from email import message_from_bytes, policy
 import pytest
 
 from paperwire.config import ConfigError, load_settings
-from paperwire.mail.message import InvalidMessage, build_message
+from paperwire.mail.message import InvalidMessage, build_message, message_text
 
 
 @pytest.fixture
@@ -107,3 +107,15 @@ def test_extra_headers_such_as_list_unsubscribe_go_in_but_cannot_replace_ours(se
 def test_a_huge_subject_is_refused_with_its_length(settings):
     with pytest.raises(InvalidMessage, match="subject is too long: at most 250 characters, got 10000"):
         build_message(settings, "a@example.org", "s" * 10_000, "body")
+
+
+@pytest.mark.parametrize("subject, name", [("Nouveaux articles : « Transformers » " * 6, "Zoë Ünïcode " * 6),
+                                           ("a" * 240, "Ann"), ("word " * 48, "")])
+def test_the_stored_text_of_a_message_is_what_it_writes_itself(settings, subject, name):
+    long_link = "<https://papers.example.org/unsubscribe/" + "t" * 300 + ">"
+    message = build_message(settings, "a@example.org", subject, "Résumé — body\n" * 50, html="<p>Résumé</p>" * 50,
+                            to_name=name, headers={"List-Unsubscribe": long_link,
+                                                   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    text = message_text(message)
+    assert text == message.as_string()
+    assert f"List-Unsubscribe: {long_link}\n" in text  # whole, on one line

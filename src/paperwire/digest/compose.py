@@ -40,7 +40,7 @@ from paperwire.digest.schedule import Period, current_period, due_period, listin
 from paperwire.digest.sections import Reader, Section, Sources, compose_sections
 from paperwire.digest.subscriptions import Subscription, active_subscriptions
 from paperwire.mail.addresses import shown_value
-from paperwire.mail.message import InvalidMessage, build_message, sender
+from paperwire.mail.message import InvalidMessage, build_message, message_text, sender
 from paperwire.rank.signals import readers_signals
 from paperwire.reader.follows import followed_by
 from paperwire.reader.saved_searches import of_members
@@ -241,7 +241,7 @@ def _compose_one(settings: Settings, secret: str, sources: Sources, reader: Read
                             headers=list_unsubscribe_headers(link), message_id=mid)
     summary = Composed(subscription.id, subscription.email, period.key, rendered.subject,
                        tuple((s.name, len(s.papers)) for s in sections))
-    return _Ready(summary, subscription, period, mid, message.as_string(), sections)
+    return _Ready(summary, subscription, period, mid, message_text(message), sections)
 
 
 def _store(db: Engine, ready: list[_Ready], now: datetime, report: ComposeReport) -> None:

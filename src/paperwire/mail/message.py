@@ -13,9 +13,11 @@ through EmailMessage, which parses every header it is given and refolds it when 
 from __future__ import annotations
 
 import binascii
+import io
 import re
 from datetime import datetime, timezone
 from email import policy
+from email.generator import Generator
 from email.header import Header
 from email.headerregistry import Address
 from email.message import Message
@@ -33,6 +35,9 @@ _HEADER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 # written, and read back before it is sent, by this policy, which keeps them as they are: a long
 # one stays whole (a List-Unsubscribe URL folded into encoded words is no URL to a mail client).
 AS_BUILT = policy.default.clone(refold_source="none")
+# The classic policy with no line limit writes the same text as AS_BUILT does (the headers are
+# ready-made text either way) without parsing each through the header registry: ~0.2 ms a digest.
+_WRITTEN = policy.compat32.clone(max_line_length=0)
 _OWN_HEADERS = {"from", "to", "cc", "bcc", "subject", "date", "message-id", "mime-version", "content-type",
                 "content-transfer-encoding", "sender", "reply-to", "return-path"}
 
@@ -78,6 +83,13 @@ def build_message(
         message[header] = _encoded(header, _header_text(f"header {header}", value, 998 - len(header) - 2))
     message.policy = AS_BUILT
     return message
+
+
+def message_text(message: Message) -> str:
+    """The message as it is stored and sent: what ``message.as_string()`` gives, written sooner."""
+    written = io.StringIO()
+    Generator(written, mangle_from_=False, policy=_WRITTEN).flatten(message)
+    return written.getvalue()
 
 
 def sender(settings: Settings) -> Address:
