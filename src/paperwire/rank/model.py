@@ -39,8 +39,8 @@ NEAREST_WEIGHT = 3.0  # closeness against the linear score
 KEYWORD_WEIGHT = 2.0  # the keyword model's z-score against the embedding model's
 KEYWORD_NEAREST_WEIGHT = 1.0  # the tf-idf cosine to the nearest positive's z-score
 # The rare terms a candidate shares with the positives: their summed rarity's z-score. Every weight
-# 0.1-0.25, rare meaning 15-25 of 88k papers, gained recall@20 on each of three author samples
-# (0.007-0.012 on the benchmark's 1,000, 0.001-0.012 on two others of 600); 0.5 lost.
+# 0.1-0.3, rare meaning 15-25 of 88k papers, gained recall@20 on each of three author samples
+# (0.001-0.012 on the benchmark's 1,000 and on two others of 600); 0.5 lost.
 RARE_WEIGHT = 0.2
 _MAYBE_RARE_SLOTS = 2 ** 20  # a table this size stays in a core's cache; 4M hashed columns fold onto it
 DENSE_ROWS = 64  # tf-idf rows made dense at once: a reader's 500 papers over their ~30k terms would be 60 MB
