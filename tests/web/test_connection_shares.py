@@ -19,6 +19,7 @@ from paperwire.web.http.connection_shares import ConnectionShares
 
 CLIENTS = 16
 ROUNDS = 12
+SETTLING_ROUNDS = 10  # on a loaded machine the last closes can come late
 
 
 @pytest.fixture(autouse=True)
@@ -94,9 +95,15 @@ def test_connections_opened_at_once_end_up_shared_evenly_by_two_workers(web_home
                 response = client.getresponse()
                 response.read()
                 statuses.append(response.status)
-        for client in clients:
-            client.request("GET", "/healthz")  # every client connected again where it was told to close
-            client.getresponse().read()
+        for _ in range(SETTLING_ROUNDS):  # until no client is told to close: every one connected again
+            told_to_close = 0
+            for client in clients:
+                client.request("GET", "/healthz")
+                response = client.getresponse()
+                response.read()
+                told_to_close += response.will_close
+            if not told_to_close:
+                break
         held = _connections_of_each_worker(server, port)
     finally:
         for client in clients:
@@ -105,5 +112,6 @@ def test_connections_opened_at_once_end_up_shared_evenly_by_two_workers(web_home
         server.wait(timeout=30)
 
     assert set(statuses) == {200}
+    assert not told_to_close
     assert sum(held) == CLIENTS and len(held) == 2
     assert held[1] - held[0] <= 2, held  # 8/8 or 9/7, never all with one worker
