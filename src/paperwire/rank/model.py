@@ -126,7 +126,7 @@ class Candidates:
            rarity: np.ndarray) -> "Candidates":
         """``rarity``: KeywordFeatures.rarity, a weight for each of the columns of ``keywords``."""
         by_term = keywords.T.tocsr()
-        rare_terms = np.flatnonzero((np.diff(by_term.indptr) > 0) & (rarity[:by_term.shape[0]] > 0))
+        rare_terms = np.flatnonzero((np.diff(by_term.indptr) > 0) & (rarity > 0))
         holders = by_term[rare_terms]
         holders.data = np.repeat(rarity[rare_terms], np.diff(holders.indptr)).astype(np.float32)
         maybe_rare = np.zeros(_MAYBE_RARE_SLOTS, dtype=bool)
