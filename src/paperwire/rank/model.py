@@ -185,15 +185,16 @@ class ReaderModel:
         keyword = to_kept @ self.kept_weights + candidates.to_background @ self.background_weights + self.keyword_bias
         fused = _z(self.embedding_scores(candidates.vectors)) + KEYWORD_WEIGHT * _z(keyword)
         positives = len(self.positives)
+        dismissals = positives < to_kept.shape[1]  # the kept rows after the positives' are dismissals'
         if positives:
             fused += KEYWORD_NEAREST_WEIGHT * _z(to_kept[:, :positives].max(axis=1))
-        if positives < to_kept.shape[1]:
+        if dismissals:
             fused -= KEYWORD_NEAREST_WEIGHT * _z(to_kept[:, positives:].max(axis=1))
         # Shared rare terms weigh against the rest as a whole: RARE_WEIGHT is on that z-score's scale.
         fused = _z(fused)
         if positives:
             fused += RARE_WEIGHT * _z(candidates.rare_overlap(self.positive_terms))
-        if len(self.dismissed):
+        if dismissals:
             fused -= RARE_WEIGHT * _z(candidates.rare_overlap(self.dismissed_terms))
         return _z(fused)
 
