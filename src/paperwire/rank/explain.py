@@ -13,16 +13,18 @@ WORDS_SHOWN = 3
 TITLE_CHARS = 80  # a nearest paper's title, shortened beyond this
 
 
-def top_words(weighed: dict[str, float], shown: int = WORDS_SHOWN) -> list[str]:
-    """The terms that weighed most for the reader, a term sharing a word with a better one left out."""
+def top_words(ranked: Iterable[str], shown: int = WORDS_SHOWN) -> list[str]:
+    """The first ``shown`` of the terms that weighed for the reader (``ranked`` best first), a term
+    sharing a word with a better one left out."""
     chosen: list[str] = []
     taken: set[str] = set()
-    for term in sorted((t for t, weight in weighed.items() if weight > 0), key=lambda t: (-weighed[t], t)):
+    for term in ranked:
         if len(chosen) == shown:
             break
-        if taken.isdisjoint(term.split()):
+        words = term.split()
+        if taken.isdisjoint(words):
             chosen.append(term)
-            taken.update(term.split())
+            taken.update(words)
     return chosen
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Callable, Collection
+from typing import Callable, Collection, Iterator
 
 import numpy as np
 from sqlalchemy import Engine, and_, bindparam, select
@@ -222,8 +222,8 @@ def _ranked(db: Engine, window: _Window, features: keywords.KeywordFeatures, tra
     shown = [(stored[doc_id], at, score, near)
              for doc_id, at, score, near in zip(chosen, best.tolist(), scores.tolist(), nearest)
              if doc_id in stored and not stored[doc_id].deleted]  # not deleted since the index was built
-    weighed = _weighed_terms(trained.model, [_paper_terms(window, features, int(window.rows[at]), paper)
-                                             for paper, at, _, _ in shown])
+    weighed = _ranked_terms(trained.model, [_paper_terms(window, features, int(window.rows[at]), paper)
+                                            for paper, at, _, _ in shown])
     items = []
     for (paper, at, score, near), terms in zip(shown, weighed):
         reasons = [explain.by_followed(name) for name in authors.get(at, ())]
@@ -251,20 +251,23 @@ def _paper_terms(window: _Window, features: keywords.KeywordFeatures, row: int,
     return known
 
 
-def _weighed_terms(model: ReaderModel, papers_terms: list[tuple[list[str], np.ndarray, np.ndarray]]) -> list[dict[str, float]]:
-    """For each paper, its terms that weigh for the reader: their weight in the reader's keyword
-    model times their weight in the paper, where positive. The model is asked once for all the
-    papers' columns (a sparse lookup each time)."""
+def _ranked_terms(model: ReaderModel, papers_terms: list[tuple[list[str], np.ndarray, np.ndarray]]) -> list[Iterator[str]]:
+    """For each paper, its terms that weigh for the reader, best first: their weight in the reader's
+    keyword model times their weight in the paper, where positive. The model is asked once for
+    all the papers' columns (a sparse lookup each time); a paper's terms are named only as far as
+    its reason reads them."""
     if not papers_terms:
         return []
     weights = model.term_weights(np.concatenate([columns for _, columns, _ in papers_terms]))
-    weighed, start = [], 0
+    ranked, start = [], 0
     for names, columns, in_paper in papers_terms:
         end = start + len(columns)
         product = weights[start:end] * in_paper
-        weighed.append({names[at]: float(product[at]) for at in np.flatnonzero(product > 0).tolist()})
+        # Stable: names are sorted, so equal weights stay in alphabetical order.
+        best_first = np.argsort(-product, kind="stable")[:np.count_nonzero(product > 0)]
+        ranked.append(map(names.__getitem__, best_first.tolist()))
         start = end
-    return weighed
+    return ranked
 
 
 def _trending(db: Engine, window: tuple[date, date], follows: Followed, unwanted: Collection[int],

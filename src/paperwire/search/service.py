@@ -190,8 +190,7 @@ class SearchService:
         loaded = self._indexes()
         with self._lock:
             if loaded.keywords is None:
-                counts = keywords.load_counts(self.settings.index_dir / loaded.state.vectors_dir_name / keywords.FILE_NAME)
-                loaded.keywords = keywords.KeywordFeatures.of(counts)
+                loaded.keywords = keywords.features_in(self.settings.index_dir / loaded.state.vectors_dir_name)
             return loaded.vectors, loaded.keywords
 
     # ---- search ------------------------------------------------------------------------

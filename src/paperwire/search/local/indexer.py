@@ -191,6 +191,7 @@ def _write_generation(index_dir: Path, generation: int, previous_dir: Path | Non
     np.save(temporary / "vectors.npy", vectors)
     FacetRows.from_values(facets).save(temporary / "facets.npz")
     keywords.save_counts(temporary / keywords.FILE_NAME, counts)
+    keywords.save_features(temporary / keywords.FEATURES_DIR, keywords.KeywordFeatures.of(counts))
     if len(doc_ids) > EXACT_LIMIT:
         import faiss
 
@@ -199,9 +200,11 @@ def _write_generation(index_dir: Path, generation: int, previous_dir: Path | Non
         else:
             ann = build_ann(vectors.astype(np.float32), doc_ids)
         faiss.write_index(ann, str(temporary / "ann.faiss"))
-    for path in temporary.iterdir():
-        with open(path, "rb") as stream:
-            os.fsync(stream.fileno())
+    for path in [*temporary.iterdir(), *(temporary / keywords.FEATURES_DIR).iterdir()]:
+        if path.is_file():
+            with open(path, "rb") as stream:
+                os.fsync(stream.fileno())
+    fsync_dir(temporary / keywords.FEATURES_DIR)
     final = index_dir / f"vectors-{generation:06d}"
     shutil.rmtree(final, ignore_errors=True)
     temporary.rename(final)
