@@ -191,6 +191,12 @@ class Paper:
         return tuple(pieces(clean_text(self.abstract)))
 
     @property
+    def source_submitter(self) -> str | None:
+        """Who put the paper on its source's daily list (a Hugging Face user name), where it says."""
+        name = self.extra.get("submitted_by")
+        return name if isinstance(name, str) and name else None
+
+    @property
     def abs_url(self) -> str | None:
         return abs_url(self.arxiv_id) if self.arxiv_id else None
 

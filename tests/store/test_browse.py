@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from sqlalchemy import event
@@ -96,3 +97,21 @@ def test_a_large_category_lists_the_same_papers_in_the_same_order(catalog, monke
     monkeypatch.setattr(browse, "WALK_CATEGORIES_ABOVE", 0)  # read as a large category is
     large = [ids(browse.papers_by_category(catalog, "cs.CL", limit=2, offset=start)[0]) for start in (0, 2)]
     assert large == small == [["2607.00003", "2607.00002"], ["2607.00001", "2607.00005"]]
+
+
+def test_a_sources_submitter_lists_their_papers_read_through_an_index_not_every_papers_json(catalog):
+    by = {1: "akhaliq", 2: "akhaliq", 3: "someone", 4: ""}
+    catalog.store([dataclasses.replace(paper(n, day), extra={"submitted_by": by[n]} if n in by else {})
+                   for n, day in ((1, "2026-06-29"), (2, "2026-07-01"), (3, "2026-07-01"), (4, "2026-07-01"),
+                                  (5, "2026-07-01"))])
+    run = []
+    event.listen(catalog.engine, "before_cursor_execute", lambda *call: run.append(call[2:4]))
+    papers, total = browse.papers_submitted_by(catalog, "akhaliq", *browse.EVERY_DAY)
+    assert ids(papers) == ["2607.00002", "2607.00001"] and total == 2
+    assert ids(browse.papers_submitted_by(catalog, "akhaliq", date(2026, 7, 1), date(2026, 7, 1))[0]) == ["2607.00002"]
+    assert browse.papers_submitted_by(catalog, "AKHALIQ", *browse.EVERY_DAY)[1] == 0  # names as the source wrote them
+    if catalog.engine.dialect.name == "sqlite":  # PostgreSQL plans a table of five rows as it likes
+        ids_query, parameters = run[0]
+        with catalog.engine.connect() as conn:
+            plan = " ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + ids_query, parameters))
+        assert "ix_papers_submitted_by" in plan and "SCAN papers" not in plan

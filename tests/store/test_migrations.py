@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 
-from paperwire.store import open_catalog
+from paperwire.store import browse, open_catalog
 from paperwire.store.db import make_engine
 
 
@@ -94,4 +94,24 @@ def test_upgrading_keeps_which_comment_each_reply_answers(database_url):
     with catalog.engine.connect() as conn:
         answers = conn.execute(text("SELECT id, answers_id FROM comments ORDER BY id")).all()
     assert [tuple(row) for row in answers] == [(1, None), (2, 1)]
+    catalog.engine.dispose()
+
+
+def test_upgrading_lists_papers_imported_before_by_the_submitter_their_source_named(database_url):
+    old = make_engine(database_url)
+    _upgrade_to(old, "0006")  # before the submitter had a column of its own
+    with old.begin() as conn:
+        for doc_id, extra in ((1, '{"submitted_by": "akhaliq"}'), (2, '{"submitted_by": 7}'), (3, '{}')):
+            conn.execute(text(
+                "INSERT INTO papers (doc_id, id, title_key, title, abstract, authors, authors_parsed, categories,"
+                " classes, code_links, extra, source, upvotes, num_comments, trending_score, deleted, revision,"
+                f" imported_at, listing_date) VALUES ({doc_id}, '2601.0000{doc_id}', 'paper {doc_id}', 'Paper',"
+                f" '', '[]', '[]', '[\"cs.CL\"]', '[]', '[]', '{extra}', 'hf-json', 0, 0, 0, false, 1, '2026-01-05',"
+                " '2026-01-05')"))
+    old.dispose()
+
+    catalog = open_catalog(database_url)
+    listed, total = browse.papers_submitted_by(catalog, "akhaliq", *browse.EVERY_DAY)
+    assert [p.paper.id for p in listed] == ["2601.00001"] and total == 1
+    assert browse.papers_submitted_by(catalog, "7", *browse.EVERY_DAY)[1] == 0  # a number is no user name
     catalog.engine.dispose()

@@ -269,8 +269,7 @@ def papers_submitted_by(
     submissions table), or on the source they were imported from (extra.submitted_by)."""
     if sort not in _ORDERS:
         raise ValueError(f"sort must be one of {', '.join(PERIOD_SORTS)}, not {sort!r}")
-    imported = and_(papers.c.listing_date >= start, papers.c.listing_date <= end,
-                    papers.c.extra["submitted_by"].as_string() == submitter)
+    imported = and_(papers.c.submitted_by == submitter, papers.c.listing_date >= start, papers.c.listing_date <= end)
     here = papers.c.doc_id.in_(
         select(submissions.c.doc_id).join(users, users.c.id == submissions.c.user_id)
         .where(users.c.username_key == submitter.lower(), submissions.c.removed_at.is_(None),

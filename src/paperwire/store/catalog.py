@@ -67,6 +67,7 @@ def paper_to_row(paper: Paper) -> dict:
         row[name] = list(row[name])
     row["authors_parsed"] = [list(parts) for parts in paper.authors_parsed]
     row["title_key"] = paper.title_key
+    row["submitted_by"] = paper.source_submitter
     return row
 
 

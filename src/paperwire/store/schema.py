@@ -53,6 +53,9 @@ papers = Table(
     Column("license", Text),
     Column("code_links", JSON, nullable=False),
     Column("extra", JSON, nullable=False),
+    # extra's submitted_by (Paper.source_submitter) in a column of its own: ?submitter= then reads
+    # that submitter's papers through an index instead of every paper's JSON.
+    Column("submitted_by", Text),
     Column("source", String(64), nullable=False, index=True),
     # upvotes: the count a source carries (Hugging Face JSON); votes: this site's own.
     Column("upvotes", Integer, nullable=False, default=0, index=True),
@@ -63,6 +66,7 @@ papers = Table(
     # revision: bumped on every change, so indexes can pick up what changed since they last ran.
     Column("revision", Integer, nullable=False, index=True),
     Column("imported_at", DateTime(timezone=True), nullable=False),
+    Index("ix_papers_submitted_by", "submitted_by", "listing_date"),
 )
 
 paper_categories = Table(

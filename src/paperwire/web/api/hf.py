@@ -54,7 +54,7 @@ def _user(name: str | None) -> dict | None:
 
 def _submitter(stored: StoredPaper, submission: Submission | None) -> str | None:
     # This site's submission first; else the name the imported source (Hugging Face) gave.
-    return submission.submitter if submission else extra_text(stored.paper, "submitted_by")
+    return submission.submitter if submission else stored.paper.source_submitter
 
 
 def _submitted_at(stored: StoredPaper, submission: Submission | None) -> str | None:

@@ -134,7 +134,7 @@ def paper_out(settings: Settings, stored: StoredPaper, submission: Submission | 
         license=paper.license, code_links=list(paper.code_links), upvotes=stored.votes,
         source_upvotes=paper.upvotes, num_comments=stored.num_comments, ai_summary=extra_text(paper, "ai_summary"),
         ai_keywords=extra_words(paper, "ai_keywords"),
-        submitted_by=submission.submitter if submission else extra_text(paper, "submitted_by"),
+        submitted_by=submission.submitter if submission else paper.source_submitter,
         submission_comment=submission.comment if submission else None,
         url=paper_url(settings, paper.id), abs_url=paper.abs_url, pdf_url=paper.pdf_url,
     )
