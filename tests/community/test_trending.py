@@ -20,11 +20,11 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from click.testing import CliRunner
-from sqlalchemy import select, update
+from sqlalchemy import select, text
 
 from paperwire.cli import main
 from paperwire.community import scores, trending, votes
-from paperwire.store import Catalog, browse, make_engine, migrate, open_catalog
+from paperwire.store import browse, make_engine, migrate, open_catalog
 from paperwire.store.schema import papers
 
 from .community_support import NOW, arxiv_paper, day
@@ -125,9 +125,14 @@ def test_upgrading_a_catalog_scores_the_papers_it_already_holds(database_url):
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0002")
-    Catalog(engine).store([arxiv_paper(1, day(-3)), arxiv_paper(2, None)])
     with engine.begin() as connection:  # as 0002's catalogs hold them: no scores yet
-        connection.execute(update(papers).values(trending_score=0))
+        for doc_id, listed in ((1, day(-3)), (2, None)):
+            connection.execute(text(
+                "INSERT INTO papers (doc_id, id, title_key, title, abstract, authors, authors_parsed, categories,"
+                " classes, code_links, extra, source, upvotes, num_comments, trending_score, deleted, revision,"
+                " imported_at, listing_date) VALUES (:doc_id, :id, 'a paper', 'A paper', '', '[]', '[]', '[\"cs.CL\"]',"
+                " '[]', '[]', '{}', 'test', 0, 0, 0, false, 1, '2026-01-05', :listed)"),
+                {"doc_id": doc_id, "id": f"2607.{doc_id:05d}", "listed": listed})
     migrate(engine)
     with engine.connect() as connection:
         found = dict(connection.execute(select(papers.c.id, papers.c.trending_score)).all())
