@@ -190,11 +190,15 @@ class Paper:
     def abstract_pieces(self) -> tuple[Piece, ...]:
         return tuple(pieces(clean_text(self.abstract)))
 
+    def extra_text(self, key: str) -> str | None:
+        """A source's text field kept in ``extra`` (ai_summary, submitted_by), None unless non-empty text."""
+        value = self.extra.get(key)
+        return value if isinstance(value, str) and value else None
+
     @property
     def source_submitter(self) -> str | None:
         """Who put the paper on its source's daily list (a Hugging Face user name), where it says."""
-        name = self.extra.get("submitted_by")
-        return name if isinstance(name, str) and name else None
+        return self.extra_text("submitted_by")
 
     @property
     def abs_url(self) -> str | None:

@@ -14,17 +14,14 @@ on today's paper now (+4.00) make it 7.68 and put it first.
 from __future__ import annotations
 
 from datetime import timedelta
-from importlib.resources import files
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from click.testing import CliRunner
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from paperwire.cli import main
 from paperwire.community import scores, trending, votes
-from paperwire.store import browse, make_engine, migrate, open_catalog
+from paperwire.store import browse, open_catalog
 from paperwire.store.schema import papers
 
 from .community_support import NOW, arxiv_paper, day
@@ -116,25 +113,3 @@ def test_the_trending_command_rebuilds_with_the_homes_half_life_and_lists_the_pa
     listed = [line.split()[1] for line in result.output.splitlines()[1:]]
     assert listed == ["2607.00002", "2607.00001"]  # today's first
 
-
-def test_upgrading_a_catalog_scores_the_papers_it_already_holds(database_url):
-    """Migration 0003 gives papers stored before it the score a new paper gets today."""
-    engine = make_engine(database_url)
-    config = Config()
-    config.set_main_option("script_location", str(files("paperwire.store") / "migrations"))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0002")
-    with engine.begin() as connection:  # as 0002's catalogs hold them: no scores yet
-        for doc_id, listed in ((1, day(-3)), (2, None)):
-            connection.execute(text(
-                "INSERT INTO papers (doc_id, id, title_key, title, abstract, authors, authors_parsed, categories,"
-                " classes, code_links, extra, source, upvotes, num_comments, trending_score, deleted, revision,"
-                " imported_at, listing_date) VALUES (:doc_id, :id, 'a paper', 'A paper', '', '[]', '[]', '[\"cs.CL\"]',"
-                " '[]', '[]', '{}', 'test', 0, 0, 0, false, 1, '2026-01-05', :listed)"),
-                {"doc_id": doc_id, "id": f"2607.{doc_id:05d}", "listed": listed})
-    migrate(engine)
-    with engine.connect() as connection:
-        found = dict(connection.execute(select(papers.c.id, papers.c.trending_score)).all())
-    engine.dispose()
-    assert found == {"2607.00001": trending.listing_score(day(-3)), "2607.00002": trending.NO_EVENTS}

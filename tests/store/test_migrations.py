@@ -2,14 +2,17 @@
 
 import subprocess
 import sys
+from datetime import date
 from importlib.resources import files
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from paperwire.community import trending
 from paperwire.store import browse, open_catalog
-from paperwire.store.db import make_engine
+from paperwire.store.db import make_engine, migrate
+from paperwire.store.schema import papers
 
 
 def _upgrade_to(engine, revision: str) -> None:
@@ -20,15 +23,22 @@ def _upgrade_to(engine, revision: str) -> None:
         command.upgrade(config, revision)
 
 
+def _insert_old_paper(conn, doc_id: int, **columns) -> None:
+    """A papers row holding only the columns every revision has had (those of 0001), as an older
+    paperwire wrote it: today's Catalog would write columns the old schema lacks."""
+    row = {"doc_id": doc_id, "id": f"2601.{doc_id:05d}", "title_key": f"paper {doc_id}", "title": "A paper",
+           "abstract": "", "authors": "[]", "authors_parsed": "[]", "categories": '["cs.CL"]', "classes": "[]",
+           "code_links": "[]", "extra": "{}", "source": "test", "upvotes": 0, "num_comments": 0,
+           "trending_score": 0, "deleted": False, "revision": 1, "imported_at": "2026-01-05",
+           "listing_date": "2026-01-05", **columns}
+    conn.execute(text(f"INSERT INTO papers ({', '.join(row)}) VALUES ({', '.join(':' + name for name in row)})"), row)
+
+
 def test_upgrading_a_first_version_catalog_keeps_its_authors_and_categories(database_url):
     old = make_engine(database_url)
     _upgrade_to(old, "0001")  # the catalog as the first release made it
     with old.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO papers (doc_id, id, title_key, title, abstract, authors, authors_parsed, categories,"
-            " classes, code_links, extra, source, upvotes, num_comments, trending_score, deleted, revision,"
-            " imported_at, listing_date) VALUES (1, '2601.00001', 'a paper', 'A paper', '', '[\"Ada Lovelace\"]',"
-            " '[]', '[\"cs.CL\"]', '[]', '[]', '{}', 'test', 3, 0, 0, false, 1, '2026-01-05', '2026-01-05')"))
+        _insert_old_paper(conn, 1, authors='["Ada Lovelace"]', upvotes=3)
         conn.execute(text("INSERT INTO paper_categories (doc_id, category, is_primary) VALUES (1, 'cs.CL', true)"))
         conn.execute(text("INSERT INTO paper_authors (doc_id, position, name, name_key)"
                           " VALUES (1, 0, 'Ada Lovelace', 'ada lovelace')"))
@@ -75,11 +85,7 @@ def test_upgrading_keeps_which_comment_each_reply_answers(database_url):
     old = make_engine(database_url)
     _upgrade_to(old, "0005")  # before replies recorded the comment they answer
     with old.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO papers (doc_id, id, title_key, title, abstract, authors, authors_parsed, categories,"
-            " classes, code_links, extra, source, upvotes, num_comments, trending_score, deleted, revision,"
-            " imported_at, listing_date) VALUES (1, '2601.00001', 'a paper', 'A paper', '', '[]',"
-            " '[]', '[\"cs.CL\"]', '[]', '[]', '{}', 'test', 0, 2, 0, false, 1, '2026-01-05', '2026-01-05')"))
+        _insert_old_paper(conn, 1, num_comments=2)
         conn.execute(text(
             "INSERT INTO users (id, username, username_key, email, email_key, password_hash, role, created_at,"
             " password_changed_at) VALUES (1, 'ann', 'ann', 'ann@example.org', 'ann@example.org', 'x', 'member',"
@@ -102,12 +108,7 @@ def test_upgrading_lists_papers_imported_before_by_the_submitter_their_source_na
     _upgrade_to(old, "0006")  # before the submitter had a column of its own
     with old.begin() as conn:
         for doc_id, extra in ((1, '{"submitted_by": "akhaliq"}'), (2, '{"submitted_by": 7}'), (3, '{}')):
-            conn.execute(text(
-                "INSERT INTO papers (doc_id, id, title_key, title, abstract, authors, authors_parsed, categories,"
-                " classes, code_links, extra, source, upvotes, num_comments, trending_score, deleted, revision,"
-                f" imported_at, listing_date) VALUES ({doc_id}, '2601.0000{doc_id}', 'paper {doc_id}', 'Paper',"
-                f" '', '[]', '[]', '[\"cs.CL\"]', '[]', '[]', '{extra}', 'hf-json', 0, 0, 0, false, 1, '2026-01-05',"
-                " '2026-01-05')"))
+            _insert_old_paper(conn, doc_id, extra=extra, source="hf-json")
     old.dispose()
 
     catalog = open_catalog(database_url)
@@ -115,3 +116,18 @@ def test_upgrading_lists_papers_imported_before_by_the_submitter_their_source_na
     assert [p.paper.id for p in listed] == ["2601.00001"] and total == 1
     assert browse.papers_submitted_by(catalog, "7", *browse.EVERY_DAY)[1] == 0  # a number is no user name
     catalog.engine.dispose()
+
+
+def test_upgrading_a_catalog_scores_the_papers_it_already_holds(database_url):
+    """Migration 0003 gives papers stored before it the score a new paper gets today."""
+    engine = make_engine(database_url)
+    _upgrade_to(engine, "0002")
+    listed = date(2026, 6, 28)
+    with engine.begin() as conn:  # as 0002's catalogs hold them: no scores yet
+        _insert_old_paper(conn, 1, listing_date=listed)
+        _insert_old_paper(conn, 2, listing_date=None)
+    migrate(engine)
+    with engine.connect() as conn:
+        found = dict(conn.execute(select(papers.c.id, papers.c.trending_score)).all())
+    engine.dispose()
+    assert found == {"2601.00001": trending.listing_score(listed), "2601.00002": trending.NO_EVENTS}

@@ -222,10 +222,10 @@ def _ranked(db: Engine, window: _Window, features: keywords.KeywordFeatures, tra
     shown = [(stored[doc_id], at, score, near)
              for doc_id, at, score, near in zip(chosen, best.tolist(), scores.tolist(), nearest)
              if doc_id in stored and not stored[doc_id].deleted]  # not deleted since the index was built
-    weighed = _ranked_terms(trained.model, [_paper_terms(window, features, int(window.rows[at]), paper)
-                                            for paper, at, _, _ in shown])
+    ranked_terms = _ranked_terms(trained.model, [_paper_terms(window, features, int(window.rows[at]), paper)
+                                                 for paper, at, _, _ in shown])
     items = []
-    for (paper, at, score, near), terms in zip(shown, weighed):
+    for (paper, at, score, near), terms in zip(shown, ranked_terms):
         reasons = [explain.by_followed(name) for name in authors.get(at, ())]
         if near in titles:
             reasons.append(explain.close_to(titles[near]))

@@ -240,11 +240,6 @@ def submitted_at(paper: Paper) -> datetime | None:
     return day_start(paper.listing_date)
 
 
-def extra_text(paper: Paper, key: str) -> str | None:
-    value = paper.extra.get(key)
-    return value if isinstance(value, str) and value else None
-
-
 def extra_words(paper: Paper, key: str) -> list[str]:
     value = paper.extra.get(key)
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []

@@ -13,7 +13,7 @@ from paperwire.community.submissions import Submission
 from paperwire.config import Settings
 from paperwire.links import paper_url
 from paperwire.store.catalog import StoredPaper
-from paperwire.web.api.common import extra_text, extra_words
+from paperwire.web.api.common import extra_words
 
 
 class PaperOut(BaseModel):
@@ -132,7 +132,7 @@ def paper_out(settings: Settings, stored: StoredPaper, submission: Submission | 
         categories=list(paper.categories), published_date=paper.published_date, updated_date=paper.updated_date,
         listing_date=paper.listing_date, comment=paper.comment, journal_ref=paper.journal_ref, doi=paper.doi,
         license=paper.license, code_links=list(paper.code_links), upvotes=stored.votes,
-        source_upvotes=paper.upvotes, num_comments=stored.num_comments, ai_summary=extra_text(paper, "ai_summary"),
+        source_upvotes=paper.upvotes, num_comments=stored.num_comments, ai_summary=paper.extra_text("ai_summary"),
         ai_keywords=extra_words(paper, "ai_keywords"),
         submitted_by=submission.submitter if submission else paper.source_submitter,
         submission_comment=submission.comment if submission else None,
