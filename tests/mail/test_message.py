@@ -119,3 +119,14 @@ def test_the_stored_text_of_a_message_is_what_it_writes_itself(settings, subject
     text = message_text(message)
     assert text == message.as_string()
     assert f"List-Unsubscribe: {long_link}\n" in text  # whole, on one line
+
+
+def test_a_body_that_quotes_the_parts_boundary_still_arrives_as_two_whole_parts(settings):
+    """The boundary is fixed rather than searched for: no body text may end a part early."""
+    quoted = "--==paperwire-alternative==\n--==paperwire-alternative==--\n"
+    message = message_from_bytes(message_text(build_message(
+        settings, "a@example.org", "Boundaries", quoted + "plain end", html=quoted + "<p>html end</p>")).encode(),
+        policy=policy.default)
+    assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
+    assert message.get_body("plain").get_content() == quoted + "plain end"
+    assert message.get_body("html").get_content() == quoted + "<p>html end</p>"

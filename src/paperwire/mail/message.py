@@ -53,6 +53,10 @@ class _AsChecked(policy.Compat32):
 
 # A 55 KB digest written out: 1.7 ms through AS_BUILT, 0.88 with compat32's folding, 0.75 so.
 _WRITTEN = _AsChecked(max_line_length=0)
+# Both parts are quoted-printable, where "=" only ever starts "=XX" or a soft line break: no line
+# of them can hold "==", so this boundary never occurs in them. Given one, the generator skips
+# making a random one and searching the whole text for it (0.3 ms of a 55 KB digest).
+_BOUNDARY = "==paperwire-alternative=="
 
 
 class InvalidMessage(ValueError):
@@ -77,7 +81,7 @@ def build_message(
         recipient = check_address(to)
     except InvalidAddress as error:
         raise InvalidMessage(f"recipient: {error}") from None
-    message = _text_part(text, "plain") if html is None else MIMEMultipart("alternative")
+    message = _text_part(text, "plain") if html is None else MIMEMultipart("alternative", boundary=_BOUNDARY)
     if html is not None:
         for body, subtype in ((text, "plain"), (html, "html")):
             part = _text_part(body, subtype)

@@ -152,13 +152,15 @@ def listing_window(db: Engine, days: int, since: date | None, until: date | None
 
 def recommend(db: Engine, policy: Policy, search: SearchService, viewer: Member | None, *, limit: int = 20,
               since: date | None = None, until: date | None = None, exclude: Collection[int] = (),
-              signals: Signals | None = None, follows: Followed | None = None) -> ForYouFeed:
+              signals: Signals | None = None, follows: Followed | None = None,
+              read_papers: Callable[[list[int]], list[StoredPaper]] | None = None) -> ForYouFeed:
     """The viewer's recommendations among papers listed from ``since`` to ``until`` (inclusive).
 
     ``signals`` and ``follows``, when given, are the viewer's as the caller read them (a digest
     reads them for hundreds of readers at once); the model is then trained for this call alone,
     as a digest meets each reader once. Otherwise they are read here, and the trained model is
-    kept until the viewer's signals change."""
+    kept until the viewer's signals change. ``read_papers``: how the chosen papers are read
+    (default: from the catalog, as they are now; a digest run reads each once for all readers)."""
     member = policy.require_member(viewer)
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid("limit", f"must be from 1 to {MAX_LIMIT}")
@@ -180,7 +182,8 @@ def recommend(db: Engine, policy: Policy, search: SearchService, viewer: Member 
     if trained.model is None:
         items = _trending(db, window, follows, unwanted, limit)
     else:
-        items = _ranked(db, MODELS.window(db, index, features, window), features, trained, follows, unwanted, limit)
+        items = _ranked(db, MODELS.window(db, index, features, window), features, trained, follows, unwanted, limit,
+                        read_papers or Catalog(db).by_doc_ids)
     return ForYouFeed(items, trained.signals.any, *window)
 
 
@@ -203,7 +206,8 @@ def _in_window(window: tuple[date, date]):
 
 
 def _ranked(db: Engine, window: _Window, features: keywords.KeywordFeatures, trained: _Trained,
-            follows: Followed, unwanted: Collection[int], limit: int) -> list[Recommendation]:
+            follows: Followed, unwanted: Collection[int], limit: int,
+            read_papers: Callable[[list[int]], list[StoredPaper]]) -> list[Recommendation]:
     if not len(window.rows):
         return []
     doc_ids = window.index.doc_ids[window.rows]
@@ -217,7 +221,7 @@ def _ranked(db: Engine, window: _Window, features: keywords.KeywordFeatures, tra
     nearest: list[int | None] = [None] * len(best)
     if len(trained.positive_ids):
         nearest = trained.positive_ids[trained.model.nearest_positive(window.candidates.vectors[best])].tolist()
-    stored = {p.doc_id: p for p in _papers(db, chosen)}
+    stored = {p.doc_id: p for p in read_papers(chosen)} if chosen else {}
     titles = _live_titles(db, [n for n in nearest if n])
     shown = [(stored[doc_id], at, score, near)
              for doc_id, at, score, near in zip(chosen, best.tolist(), scores.tolist(), nearest)
@@ -301,7 +305,3 @@ def _live_titles(db: Engine, doc_ids: list[int]) -> dict[int, str]:
         return {}
     with db.connect() as conn:
         return dict(conn.execute(_LIVE_TITLES, {"doc_ids": list(set(doc_ids))}).all())
-
-
-def _papers(db: Engine, doc_ids: list[int]) -> list[StoredPaper]:
-    return Catalog(db).by_doc_ids(doc_ids) if doc_ids else []
