@@ -82,6 +82,7 @@ class Settings:
     digest_section_size: int = 10  # papers per section at most
     compose_jobs: int = 1  # processes composing digests at once (digest send, worker); 2 uses both of 2 cores
     outbox_give_up_hours: float = 48.0  # a digest not delivered by then is marked failed for admins
+    outbox_keep_days: float = 30.0  # a delivered (or failed) digest's text is dropped after this; its row stays
     dkim_key_file: str = ""  # PEM private key: set it (with dkim_selector) to sign digests
     dkim_selector: str = ""
     dkim_domain: str = ""  # empty: the domain of mail_from

@@ -8,7 +8,7 @@ import socket
 import threading
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from paperwire.accounts.secret import site_secret
 from paperwire.digest import outbox
@@ -162,3 +162,40 @@ def test_a_lease_that_ran_out_passes_to_another_sender_and_the_first_can_no_long
     assert second.id == first.id and second.claim_token != first.claim_token
     assert not outbox.mark_sent(db, first, COMPOSED)
     assert outbox.mark_sent(db, second, COMPOSED) and outbox_rows(db)[0].status == "sent"
+
+
+def test_a_delivered_digest_keeps_its_row_but_drops_its_text_once_the_days_kept_are_over(db, settings, add_papers,
+                                                                                         smtp_server):
+    composed_digests(db, settings, add_papers)
+    mail = smtp_server.settings(settings.home)  # outbox_keep_days: 30 by default
+    deliver_due(db, mail, clock=clock_at(COMPOSED))
+    text = outbox_rows(db)[0].message
+
+    within = deliver_due(db, mail, clock=clock_at(COMPOSED + timedelta(days=29)))
+    assert within.forgotten == 0 and outbox_rows(db)[0].message == text
+    after = deliver_due(db, mail, clock=clock_at(COMPOSED + timedelta(days=31)))
+
+    assert after.forgotten == 1 and "texts of 1 older digests dropped" in after.summary()
+    assert [(row.status, row.message) for row in outbox_rows(db)] == [("sent", "")]
+    assert compose_due(db, settings, None, now=COMPOSED).already == 1  # its period is still never composed twice
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_digest_still_waiting_to_go_keeps_its_text_however_old(db, settings, add_papers):
+    composed_digests(db, settings, add_papers)
+    text = outbox_rows(db)[0].message
+
+    assert outbox.forget_old_texts(db, COMPOSED + timedelta(days=3650)) == 0
+    assert [(row.status, row.message) for row in outbox_rows(db)] == [("pending", text)] and "A paper worth" in text
+
+
+def test_finding_the_texts_to_drop_reads_only_the_digests_still_holding_one(db, settings, add_papers):
+    composed_digests(db, settings, add_papers)
+    run = []
+    event.listen(db, "before_cursor_execute", lambda *call: run.append(call[2:4]))
+    outbox.forget_old_texts(db, COMPOSED)
+    if db.dialect.name == "sqlite":  # PostgreSQL plans a table of one row as it likes
+        statement, parameters = run[0]
+        with db.connect() as conn:
+            plan = " ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
+        assert "ix_outbox_holding_text_created" in plan and "SCAN outbox" not in plan

@@ -72,8 +72,7 @@ def run_digests(app: AppContext, *, period: str | None = None, username: str | N
     changed = bool(composed.composed)
     if not dry_run:
         delivered = deliver_due(catalog.engine, settings)
-        click.echo(f"sent {delivered.sent}, to retry {delivered.retrying}, failed {delivered.failed}, "
-                   f"cancelled {delivered.cancelled}")
+        click.echo(delivered.summary())
         errors += delivered.errors
         changed = changed or delivered.changed
     for error in errors:

@@ -8,6 +8,9 @@ died before it could mark the row. The lease then expires and the digest goes ag
 the same Message-ID, which mail programs and many servers use to drop the copy. Everywhere
 else it is at most once per attempt.
 
+Once ``outbox_keep_days`` have passed, a digest that is done with (sent, failed, cancelled)
+keeps its row and loses its text.
+
 A temporary failure (no connection, 4xx) waits 1, 2, 4 ... minutes (at most an hour) before
 the next try, until ``outbox_give_up_hours`` after composing, when the digest is marked
 failed for the administrators' outbox page. A permanent one (5xx) fails it at once and marks
@@ -45,11 +48,16 @@ class DeliveryReport:
     retrying: int = 0  # failed for now, tried again later
     failed: int = 0  # given up, or refused for good
     cancelled: int = 0  # their readers unsubscribed after composing
+    forgotten: int = 0  # older digests whose text was dropped (outbox_keep_days)
     errors: list[str] = field(default_factory=list)  # "to ann@example.org: why"
 
     @property
     def changed(self) -> bool:
         return bool(self.sent or self.retrying or self.failed or self.cancelled)
+
+    def summary(self) -> str:
+        dropped = f", texts of {self.forgotten} older digests dropped" if self.forgotten else ""
+        return f"sent {self.sent}, to retry {self.retrying}, failed {self.failed}, cancelled {self.cancelled}{dropped}"
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -65,6 +73,7 @@ def deliver_due(db: Engine, settings: Settings, *, clock: Callable[[], datetime]
     while batch := outbox.claim_due(db, now=clock(), limit=BATCH, lease=outbox.lease_for(settings)):
         for claimed in batch:
             _deliver_one(db, settings, claimed, clock, send, give_up_after, report)
+    report.forgotten = outbox.forget_old_texts(db, clock() - timedelta(days=settings.outbox_keep_days))
     return report
 
 

@@ -21,7 +21,7 @@ from paperwire.accounts.members import Member
 from paperwire.accounts.timestamps import as_utc
 from paperwire.community.rules import Policy
 from paperwire.config import Settings
-from paperwire.store.reader_schema import digest_subscriptions, outbox
+from paperwire.store.reader_schema import OUTBOX_HOLDS_TEXT, digest_subscriptions, outbox
 
 # A lease outlasts the SMTP conversation it covers: smtplib waits up to smtp_timeout_s for
 # each step (connect, greeting, EHLO, MAIL, RCPT, DATA, the data's answer), so ten of them.
@@ -117,6 +117,26 @@ def cancel_unwanted(db: Engine) -> int:
         return len(conn.execute(update(outbox).where(outbox.c.status == "pending", ~_still_wanted())
                                 .values(status="cancelled", claimed_until=None, claim_token=None)
                                 .returning(outbox.c.id)).all())
+
+
+FORGET_BATCH = 5000  # texts dropped in one transaction: a first run over years of digests holds no long lock
+
+
+def forget_old_texts(db: Engine, before: datetime) -> int:
+    """Drop the message text of the digests composed before ``before`` that are done with (sent,
+    failed or cancelled); how many. Their rows stay: the period's key keeps a digest from being
+    composed twice, and digest_papers what it listed. A text is ~55 KB, so ten thousand daily
+    readers would otherwise add half a gigabyte a day, and a reader's old mail would be kept
+    for no one."""
+    forgotten = 0
+    while True:
+        with db.begin() as conn:
+            done_with = (select(outbox.c.id).where(OUTBOX_HOLDS_TEXT, outbox.c.created_at < before,
+                                                   outbox.c.status != "pending").limit(FORGET_BATCH))
+            dropped = conn.execute(update(outbox).where(outbox.c.id.in_(done_with)).values(message="")).rowcount
+        forgotten += dropped
+        if dropped < FORGET_BATCH:
+            return forgotten
 
 
 def counts(db: Engine) -> dict[str, int]:

@@ -113,8 +113,7 @@ def deliver(place: Workplace) -> Done:
     if not mail_enabled(place.settings):
         return Done(False, "skipped: set smtp_host to send the digests")
     report = deliver_due(place.catalog.engine, place.settings)
-    summary = f"sent {report.sent}, to retry {report.retrying}, failed {report.failed}, cancelled {report.cancelled}"
-    return Done(report.changed, summary)
+    return Done(report.changed, report.summary())
 
 
 @dataclass(frozen=True)

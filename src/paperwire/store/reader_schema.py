@@ -1,7 +1,8 @@
 """The personal layer's tables: what each reader follows and searches for, their private feed
 key, their digest subscription, and the outbox the digests go out from.
 
-Portable SQL only (SQLite and PostgreSQL); migration 0004 creates these.
+Portable SQL only (SQLite and PostgreSQL); migration 0004 creates these (0008 the outbox's
+index of digests still holding their text).
 
 The outbox holds each digest once per reader and period (a unique key on subscription,
 kind and period), composed whole as a MIME message before anything is sent: composing and
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from paperwire.store.schema import metadata
@@ -83,6 +85,9 @@ digest_subscriptions = Table(
     sqlite_autoincrement=True,  # an unsubscribe link must never come to name another subscription
 )
 
+# Written as the partial index below says it: a query must say the same for either database to use it.
+OUTBOX_HOLDS_TEXT = text("message <> ''")
+
 outbox = Table(
     "outbox",
     metadata,
@@ -103,6 +108,10 @@ outbox = Table(
     Column("sent_at", DateTime(timezone=True)),
     UniqueConstraint("subscription_id", "kind", "period_key", name="uq_outbox_subscription_kind_period"),
     Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),
+    # Only the digests still holding their text: the old ones' text is dropped (digest.outbox),
+    # and finding them then reads this index alone, not every digest ever composed.
+    Index("ix_outbox_holding_text_created", "created_at", sqlite_where=OUTBOX_HOLDS_TEXT,
+          postgresql_where=OUTBOX_HOLDS_TEXT),
 )
 
 # Every paper a digest listed, so that no paper reaches the same reader twice.
