@@ -115,3 +115,15 @@ def test_a_sources_submitter_lists_their_papers_read_through_an_index_not_every_
         with catalog.engine.connect() as conn:
             plan = " ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + ids_query, parameters))
         assert "ix_papers_submitted_by" in plan and "SCAN papers" not in plan
+
+
+def test_a_small_categorys_members_are_sorted_from_a_narrow_index_not_their_whole_rows(catalog):
+    fill(catalog)
+    run = []
+    event.listen(catalog.engine, "before_cursor_execute", lambda *call: run.append(call[2:4]))
+    assert ids(browse.papers_by_category(catalog, "cs.CL", limit=2, offset=2)[0]) == ["2607.00001", "2607.00005"]
+    if catalog.engine.dialect.name == "sqlite":  # PostgreSQL plans a table of six rows as it likes
+        ids_query, parameters = next(call for call in run if call[0].lstrip().startswith("SELECT papers.doc_id"))
+        with catalog.engine.connect() as conn:
+            plan = " ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + ids_query, parameters))
+        assert "COVERING INDEX ix_papers_doc_live_date" in plan and "INTEGER PRIMARY KEY" not in plan

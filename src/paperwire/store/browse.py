@@ -11,9 +11,10 @@ import functools
 from datetime import date
 from typing import Collection, Literal, get_args
 
-from sqlalchemy import Date, Integer, Select, and_, bindparam, func, or_, select
+from sqlalchemy import Date, Integer, Select, and_, bindparam, func, or_, select, text
 
 from paperwire.store.catalog import Catalog, StoredPaper, name_key
+from paperwire.store.db import is_sqlite
 from paperwire.store.people_schema import submissions, users
 from paperwire.store.schema import paper_authors, paper_categories, papers
 
@@ -205,7 +206,10 @@ def papers_by_category(
         size = conn.execute(_CATEGORY_SIZE, {"categories": [category]}).scalar() or 0
     # A large category's newest papers are met soonest walking the date index (cs.CV at 88k:
     # 53 ms -> 0.1 ms); a small one's are found sooner by sorting its few members.
-    ids_query = _CATEGORY_WALKED if size > WALK_CATEGORIES_ABOVE else _CATEGORY_SORTED
+    if size > WALK_CATEGORIES_ABOVE:
+        ids_query = _CATEGORY_WALKED
+    else:
+        ids_query = _CATEGORY_SORTED_SQLITE if is_sqlite(catalog.engine) else _CATEGORY_SORTED
     return _read_page(catalog, ids_query, None, {"categories": [category]}, limit, offset, total=size)
 
 
@@ -231,6 +235,17 @@ _CATEGORIES = bindparam("categories", expanding=True)
 _CATEGORY_SIZE = select(func.count()).select_from(paper_categories).where(paper_categories.c.category.in_(_CATEGORIES))
 _CATEGORY_WALKED = _ids_query([_in_categories_walking(_CATEGORIES)], _ORDERS["newest"])
 _CATEGORY_SORTED = _ids_query([_in_categories(_CATEGORIES)], _ORDERS["newest"])
+# The same statement told SQLite which index to use. Without statistics it looks each member up
+# by rowid and reads its whole row for the date; ix_papers_doc_live_date holds what the sort
+# needs (cs.RO's 1,700 papers: 5.8 -> 2.5 ms). SQLAlchemy writes no index hints for SQLite, and
+# ANALYZE would replan every other statement tuned here; a test checks both give the same pages.
+_CATEGORY_SORTED_SQLITE = text(
+    "SELECT papers.doc_id FROM papers INDEXED BY ix_papers_doc_live_date WHERE papers.deleted IS 0"
+    " AND papers.doc_id IN (SELECT paper_categories.doc_id FROM paper_categories"
+    " WHERE paper_categories.category IN :categories)"
+    " ORDER BY papers.listing_date DESC, papers.doc_id DESC LIMIT :page_limit OFFSET :page_offset"
+).bindparams(_CATEGORIES, bindparam("page_limit", type_=Integer, literal_execute=True),
+             bindparam("page_offset", type_=Integer, literal_execute=True))
 _AUTHORED = papers.c.doc_id.in_(select(paper_authors.c.doc_id).where(paper_authors.c.name_key == bindparam("name_key")))
 _BY_AUTHOR = _ids_query([_AUTHORED], _ORDERS["newest"])
 _BY_AUTHOR_COUNT = select(func.count()).select_from(papers).where(_LIVE, _AUTHORED)
