@@ -2,7 +2,8 @@
 
 Every function takes a Catalog and returns StoredPapers plus, for lists, the total
 count (for pagination). Each list costs two queries (page + count), never one per
-paper. Portable SQLAlchemy Core: SQLite and PostgreSQL.
+paper. Portable SQLAlchemy Core: SQLite and PostgreSQL (one statement also written for SQLite
+with the index it should use).
 """
 
 from __future__ import annotations
