@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from paperwire.community.submissions import Submission
 from paperwire.paper import Paper
 from paperwire.store.catalog import StoredPaper
 from paperwire.web.deps import get_catalog, get_search
@@ -238,6 +239,11 @@ def submitted_at(paper: Paper) -> datetime | None:
         except ValueError:
             pass
     return day_start(paper.listing_date)
+
+
+def submitter(paper: Paper, submission: Submission | None) -> str | None:
+    """Who submitted the paper: to this site's daily list first, else to its source's (Hugging Face)."""
+    return submission.submitter if submission else paper.source_submitter
 
 
 def extra_words(paper: Paper, key: str) -> list[str]:

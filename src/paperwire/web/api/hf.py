@@ -31,6 +31,7 @@ from paperwire.web.api.common import (
     project_page,
     requested_period,
     submitted_at,
+    submitter,
 )
 from paperwire.web.api.v1 import SearchQuery, submitted
 from paperwire.web.deps import get_catalog, get_settings
@@ -51,11 +52,6 @@ def _user(name: str | None) -> dict | None:
     return {"user": name, "name": name, "fullname": name, "avatarUrl": "", "type": "user"} if name else None
 
 
-def _submitter(stored: StoredPaper, submission: Submission | None) -> str | None:
-    # This site's submission first; else the name the imported source (Hugging Face) gave.
-    return submission.submitter if submission else stored.paper.source_submitter
-
-
 def _submitted_at(stored: StoredPaper, submission: Submission | None) -> str | None:
     return iso_timestamp(submission.submitted_at if submission else submitted_at(stored.paper))
 
@@ -69,7 +65,7 @@ def hf_paper(stored: StoredPaper, submission: Submission | None = None) -> dict:
         "authors": [{"name": name, "hidden": False} for name in paper.authors],
         "publishedAt": iso_timestamp(day_start(paper.published_date or paper.listing_date)),
         "submittedOnDailyAt": _submitted_at(stored, submission),
-        "submittedOnDailyBy": _user(_submitter(stored, submission)),
+        "submittedOnDailyBy": _user(submitter(stored.paper, submission)),
         "title": paper.display_title,
         "summary": paper.display_abstract,
         "upvotes": stored.votes,
@@ -93,7 +89,7 @@ def hf_daily_item(stored: StoredPaper, submission: Submission | None = None) -> 
         "title": paper.display_title,
         "summary": paper.display_abstract,
         "numComments": stored.num_comments,
-        "submittedBy": _user(_submitter(stored, submission)),
+        "submittedBy": _user(submitter(stored.paper, submission)),
         "isAuthorParticipating": False,
     })
 

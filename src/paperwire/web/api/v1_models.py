@@ -13,7 +13,7 @@ from paperwire.community.submissions import Submission
 from paperwire.config import Settings
 from paperwire.links import paper_url
 from paperwire.store.catalog import StoredPaper
-from paperwire.web.api.common import extra_words
+from paperwire.web.api.common import extra_words, submitter
 
 
 class PaperOut(BaseModel):
@@ -134,7 +134,7 @@ def paper_out(settings: Settings, stored: StoredPaper, submission: Submission | 
         license=paper.license, code_links=list(paper.code_links), upvotes=stored.votes,
         source_upvotes=paper.upvotes, num_comments=stored.num_comments, ai_summary=paper.extra_text("ai_summary"),
         ai_keywords=extra_words(paper, "ai_keywords"),
-        submitted_by=submission.submitter if submission else paper.source_submitter,
+        submitted_by=submitter(paper, submission),
         submission_comment=submission.comment if submission else None,
         url=paper_url(settings, paper.id), abs_url=paper.abs_url, pdf_url=paper.pdf_url,
     )
