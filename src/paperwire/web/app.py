@@ -124,7 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # leaves with the security headers.
     app.add_middleware(BodyLimitMiddleware)
     # ISA-L's level 1 for what is compressed on every request (cached pages are compressed once,
-    # by zlib at 6): a fifth of zlib's level 1 time, as small as zlib's level 5. Bodies under
+    # by zlib at 6): a fifth of zlib's level 1 time, and no larger. Bodies under
     # 1 MiB (~2.5 ms) are compressed inline: a thread hop (Starlette's default from 128 KiB)
     # would cost a 150 KB answer more than its 0.4 ms of compression.
     app.add_middleware(NegotiatedGZipMiddleware, minimum_size=1000, compresslevel=1,
