@@ -58,8 +58,8 @@ class NegotiatedGZipMiddleware(GZipMiddleware):
             return
         if accepts_gzip(Headers(scope=scope).get("accept-encoding", "")):
             responder = IsalGZipResponder(self.app, self.minimum_size, compresslevel=self.compresslevel,
-                                      thread_minimum_size=self.thread_minimum_size,
-                                      exclude_content_types=self.exclude_content_types)
+                                          thread_minimum_size=self.thread_minimum_size,
+                                          exclude_content_types=self.exclude_content_types)
         else:
             responder = IdentityResponder(self.app, self.minimum_size, exclude_content_types=self.exclude_content_types)
         await responder(scope, receive, send)
