@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -118,7 +117,6 @@ class SearchService:
         )
         self._lock = threading.Lock()
         self._loaded: _Loaded | None = None
-        self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyword")
         # A ranking depends only on the query and the index generation (sorting by upvotes uses
         # the generation's counts too): a query asked again is answered without the model. The
         # papers themselves are read afresh each time, with their current votes.
@@ -240,15 +238,13 @@ class SearchService:
         """(doc_id, score) best first, and how many papers match, for one retrieval mode."""
         if mode == "keyword":
             return self._keyword_hits(indexes, query, depth)
-        keyword_job = None
-        if mode == "hybrid":
-            # Words are looked up on the other core while the model embeds the query (tantivy and
-            # the database driver release the GIL).
-            keyword_job = self._keyword_pool.submit(self._keyword_hits, indexes, query, depth)
         semantic_hits, allowed = self._semantic_hits(indexes, query, depth)
-        if keyword_job is None:
+        if mode == "semantic":
             return semantic_hits, min(allowed, len(semantic_hits))
-        keyword_hits, total = keyword_job.result()
+        # In the request's own thread, after the model: on another thread, the lookup waited for the
+        # GIL each time tantivy handed it back (1.7 ms alone, 23 ms beside a busy thread), and the
+        # request, holding the worker's only handler thread, waited with it (docs/benchmarks.md).
+        keyword_hits, total = self._keyword_hits(indexes, query, depth)
         # Dense pseudo-relevance feedback did not pay on SciFact train (docs/benchmarks.md): one pass.
         return convex(keyword_hits, semantic_hits)[:depth], total
 

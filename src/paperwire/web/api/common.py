@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, BeforeValidator, Field
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, to_json
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -65,6 +65,16 @@ ERROR_RESPONSES = {
                                             "busy: try again after the seconds in Retry-After."},
     "4XX": {"model": ErrorBody, "description": "Any other client error."},
 }
+
+
+def json_answer(content: BaseModel | list | dict) -> Response:
+    """``content`` as a 200 JSON answer, serialised in the handler's thread by pydantic.
+
+    A value returned instead would be validated and serialised by FastAPI in a thread hop of its
+    own: 0.4 ms on an idle worker, and under load one more turn behind every waiting request.
+    For the search answers, whose models are built from the catalog as they are returned.
+    """
+    return Response(to_json(content), media_type="application/json")
 
 
 def bad_parameter(parameter: str, message: str) -> ApiError:

@@ -28,6 +28,7 @@ from paperwire.web.api.common import (
     find_paper,
     github_repo,
     iso_timestamp,
+    json_answer,
     project_page,
     requested_period,
     submitted_at,
@@ -134,9 +135,9 @@ def search_papers(
     if not check_text("q", q):
         papers, _ = browse.papers_in_period(get_catalog(request), *browse.EVERY_DAY, sort="newest", limit=limit,
                                             counted=False)
-        return _daily_items(request, papers)
+        return json_answer(_daily_items(request, papers))
     results = SearchQuery(q=q).run(request, limit, 0)
-    return _daily_items(request, [hit.paper for hit in results.hits])
+    return json_answer(_daily_items(request, [hit.paper for hit in results.hits]))
 
 
 @router.get("/papers/{paper_id:path}", summary="One paper (huggingface_hub paper_info)")
