@@ -45,6 +45,7 @@ from paperwire.web.http.content_encoding import NegotiatedGZipMiddleware
 from paperwire.web.http.head_requests import HeadAsGetMiddleware
 from paperwire.web.http.metrics import RequestMetricsMiddleware, install_metrics
 from paperwire.web.http.overload import BUSY_MESSAGE, OVERLOAD_ERRORS, RETRY_AFTER, is_overload
+from paperwire.web.http.route_memo import remember_routes
 from paperwire.web.http.security_headers import SecurityHeadersMiddleware
 from paperwire.web.http.templating import STATIC_DIR, make_environment, page_response, render_page
 
@@ -145,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_auth(app, error_page=_error_page, wants_page=_wants_page)
     app.include_router(pages.router)
     add_error_pages(app)
+    remember_routes(app.router)  # last: every route is in place
     return app
 
 
