@@ -17,6 +17,7 @@ from paperwire.config import Settings
 from paperwire.taxonomy import category_name
 from paperwire.web.http import render
 from paperwire.web.http.card_bodies import CardBodies
+from paperwire.web.http.card_byline import byline_html
 from paperwire.web.http.card_controls import CardControls
 from paperwire.web.auth.cookies import SESSION_COOKIES
 from paperwire.web.auth.csrf import csrf_field, csrf_token
@@ -74,8 +75,9 @@ def make_environment(settings: Settings) -> Environment:
         isodate=lambda d: d.isoformat() if d else "",
     )
     # ~15,000 cards of ~1 KB, and the bylines (~400 bytes) of ~20,000 papers
-    env.globals["card_body"] = CardBodies(env, "_card_body.html", max_bytes=16_000_000)
-    env.globals["card_byline"] = CardBodies(env, "_card_byline.html", max_bytes=8_000_000)
+    env.globals["card_body"] = CardBodies(lambda sp: env.get_template("_card_body.html").render(sp=sp),
+                                          max_bytes=16_000_000)
+    env.globals["card_byline"] = CardBodies(byline_html, max_bytes=8_000_000)
     env.globals["card_controls"] = CardControls(env)
     return env
 
