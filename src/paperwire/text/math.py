@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
 # $$...$$, \[...\] (display); $...$, \(...\) (inline). An inline $...$ must not start or
 # end with a space, so "costs $5 and $10" stays text; \$ is a literal dollar.
@@ -32,7 +33,7 @@ def split_math(text: str) -> list[Segment]:
         return [Segment(text)] if text else []
     segments: list[Segment] = []
     position = 0
-    for match in _MATH_SPAN.finditer(text):
+    for match in _math_spans(text):
         if match.start() > position:
             segments.append(Segment(text[position:match.start()]))
         display = match.lastgroup in ("dd", "bd")
@@ -41,3 +42,19 @@ def split_math(text: str) -> list[Segment]:
     if position < len(text):
         segments.append(Segment(text[position:]))
     return segments
+
+
+def _math_spans(text: str) -> Iterator[re.Match]:
+    """``_MATH_SPAN.finditer(text)``, tried only where a $ or \\ is: str.find skips the rest
+    (~4 us over an abstract) where the regex steps through every position (~32 us)."""
+    at = _next_sign(text, 0)
+    while at >= 0:
+        match = _MATH_SPAN.match(text, at)  # its look-behinds still see the text before ``at``
+        if match:
+            yield match
+        at = _next_sign(text, match.end() if match else at + 1)
+
+
+def _next_sign(text: str, start: int) -> int:
+    dollar, backslash = text.find("$", start), text.find("\\", start)
+    return backslash if dollar < 0 else dollar if backslash < 0 else min(dollar, backslash)

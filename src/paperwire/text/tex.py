@@ -112,8 +112,10 @@ _TOKEN = re.compile(
     r"|(?P<text>(?:[^\\{}~\-`']+|-(?!-)|'(?!')|`(?!`))+|[\s\S])"
 )
 _VERBATIM_STOP = re.compile(r"[{}\\]")
-_MACRO_SIGNS = re.compile(r"[\\{}~]|--|``|''")
-_TEX_SIGNS = re.compile(r"[\\{}~$]|--|``|''")
+# Searched with str's own scans: a regex alternation of them tries each alternative at every
+# position, ~34 us over an abstract against ~6.
+_MACRO_SIGNS = ("\\", "{", "}", "~", "--", "``", "''")
+_TEX_SIGNS = _MACRO_SIGNS + ("$",)
 _DASHES = {"--": "–", "---": "—"}
 _QUOTES = {"``": "“", "''": "”"}
 _SPACE_RUNS = re.compile(r" {2,}")
@@ -123,7 +125,7 @@ def pieces(text: str) -> list[Piece]:
     """``text`` (TeX source) as styled pieces of shown characters and whole math spans."""
     if not text:
         return []
-    if not _TEX_SIGNS.search(text):  # most titles and abstracts: nothing to read
+    if not _holds_any(text, _TEX_SIGNS):  # most titles and abstracts: nothing to read
         return [Piece(text)]
     reader = _Reader()
     for segment in split_math(text):
@@ -132,6 +134,10 @@ def pieces(text: str) -> list[Piece]:
         else:
             reader.math(segment)
     return reader.finish()
+
+
+def _holds_any(text: str, signs: tuple[str, ...]) -> bool:
+    return any(sign in text for sign in signs)
 
 
 # Pure and asked again and again for the same few hundred papers (a day's feed, the front
@@ -240,7 +246,7 @@ class _Reader:
         self.last = segment.source[-1]
 
     def text(self, source: str) -> None:
-        if not self.due and self.groups[-1].verbatim is None and not _MACRO_SIGNS.search(source):
+        if not self.due and self.groups[-1].verbatim is None and not _holds_any(source, _MACRO_SIGNS):
             self.emit(source)
         else:
             position = 0
