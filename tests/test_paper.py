@@ -115,6 +115,12 @@ def test_clean_text_composes_accents_and_drops_invisible_characters():
     assert clean_text("Cafe\u0301 \u200b\u2028 ok\x07") == "Café ok"
 
 
+def test_clean_text_folds_an_abstracts_line_breaks_tabs_and_runs_of_spaces():
+    assert clean_text("  We propose\na method.\n") == "We propose a method."
+    assert clean_text("one \n two\tthree\r\nfour") == "one two three four"
+    assert clean_text("fields\x1cseparated") == "fields separated"
+
+
 def test_category_codes_have_their_arxiv_names():
     from paperwire.taxonomy import category_for_name, category_name
 

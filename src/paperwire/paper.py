@@ -75,6 +75,10 @@ def clean_text(text: str | None) -> str:
     """Display form: NFC, no control characters, line breaks and runs of spaces folded."""
     if not text:
         return ""
+    if text.isascii():  # nearly every record: NFC already, and only line breaks to fold (~5 us, not ~25)
+        joined = text.replace("\n", " ")
+        if joined.isprintable() and "  " not in joined:  # so its only whitespace is single spaces
+            return joined.strip()
     # str.split() folds exactly what \s+ matches, about four times sooner than the regex.
     text = " ".join(unicodedata.normalize("NFC", text).split())
     if not text.isprintable():  # rare: only then pay for a per-character pass

@@ -59,3 +59,12 @@ def test_marks_stay_on_their_words_after_characters_whose_lower_case_is_longer()
     # "İ".lower() is two characters: offsets found in a lowered copy would point one too far.
     assert highlight(read("İstanbul networks and NETWORKS"), ["networks"]) == (
         "İstanbul <mark>networks</mark> and <mark>NETWORKS</mark>")
+
+
+def test_a_short_word_is_marked_only_whole_where_a_longer_query_word_marks_its_longer_forms():
+    assert highlight(read("an index in place"), ["in", "inde"]) == "an <mark>index</mark> <mark>in</mark> place"
+    assert highlight(read("an index in place"), ["in", "ind"]) == "an index <mark>in</mark> place"
+
+
+def test_words_joined_by_underscores_or_digits_are_one_word():
+    assert highlight(read("embed_dim, 3dim and dim"), ["dim"]) == "embed_dim, 3dim and <mark>dim</mark>"

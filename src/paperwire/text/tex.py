@@ -156,7 +156,7 @@ def as_plain(items: list[Piece]) -> str:
     """What the pieces show, as plain text: styling dropped, TeX's spaces as plain spaces."""
     # str.replace, not str.translate: translate with a table walks the text character by character.
     shown = "".join(piece.text for piece in items).replace("\u00a0", " ").replace("\u2009", " ")
-    return _SPACE_RUNS.sub(" ", shown).strip()
+    return (_SPACE_RUNS.sub(" ", shown) if "  " in shown else shown).strip()  # the regex: ~20 us an abstract
 
 
 def nest(items: list[Piece]) -> Iterator[tuple[str, str | Piece]]:
