@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from fastapi import Request
+from isal import igzip
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import Response
 
@@ -100,7 +100,9 @@ def render_page(request: Request, template: str, context: dict, status: int = 20
 
 
 def with_gzip(page: RenderedPage) -> RenderedPage:
-    return dataclasses.replace(page, gzipped=gzip.compress(page.body, compresslevel=6, mtime=0))
+    # ISA-L's level 3: a 40 KB search page in 0.17 ms, ~7% larger than zlib's level 6 in 1.1 ms, which an
+    # anonymous search with new words (rendered, cached, seldom asked again) paid on the event loop.
+    return dataclasses.replace(page, gzipped=igzip.compress(page.body, compresslevel=3, mtime=0))
 
 
 def is_anonymous(request: Request) -> bool:
