@@ -47,7 +47,7 @@ from paperwire.web.http.metrics import RequestMetricsMiddleware, install_metrics
 from paperwire.web.http.overload import BUSY_MESSAGE, OVERLOAD_ERRORS, RETRY_AFTER, is_overload
 from paperwire.web.http.route_memo import remember_routes
 from paperwire.web.http.security_headers import SecurityHeadersMiddleware
-from paperwire.web.http.templating import STATIC_DIR, make_environment, page_response, render_page
+from paperwire.web.http.templating import STATIC_DIR, compile_templates, make_environment, page_response, render_page
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.search.prepare()  # the model and indexes loaded before the first reader's search
+        # So are FastAPI's routes and the templates, which each take ~0.4 s to build on first use.
+        app.state.routes.prepare()
+        compile_templates(app.state.templates)
         # One handler thread per worker: requests then run one after another instead of taking
         # turns at one GIL, so each finishes as soon as it can. Forty, four and two threads
         # answered fewer requests with longer tails (docs/benchmarks.md); the rest wait their
@@ -146,7 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_auth(app, error_page=_error_page, wants_page=_wants_page)
     app.include_router(pages.router)
     add_error_pages(app)
-    remember_routes(app.router)  # last: every route is in place
+    app.state.routes = remember_routes(app.router)  # last: every route is in place
     return app
 
 

@@ -94,6 +94,12 @@ def url_with(request: Request, **changes) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
+def compile_templates(env: Environment) -> None:
+    """Compile every template now (~0.4 s), not on the first request that renders each one."""
+    for name in env.list_templates():
+        env.get_template(name)
+
+
 def render_page(request: Request, template: str, context: dict, status: int = 200) -> RenderedPage:
     body = request.app.state.templates.get_template(template).render(request=request, **context).encode()
     return RenderedPage(body, 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"', status)
