@@ -27,9 +27,9 @@ _LEAD_IN = 60  # characters shown before the first match, so it is not the very 
 class _Words:
     """The query's words, found in the text a reader sees.
 
-    What they match is the pattern below: a word not preceded by a word character, and a
-    word of _PREFIX_MIN or more letters followed by any word characters (the longest word
-    tried first at each position). str.find on the lowered text proposes where a word may
+    What they match is the pattern below: a word not preceded by a word character, one of
+    _PREFIX_MIN or more letters with any word characters after it, a shorter one only whole
+    (the longest word tried first at each position). str.find on the lowered text proposes where a word may
     start (~3 us over an abstract, where a case-insensitive scan costs ~20 us), and each
     proposal is confirmed in place; the pattern itself (~160 us to compile, new for nearly
     every query) is built only for the rare text whose lower case changes its length.
