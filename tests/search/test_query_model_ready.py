@@ -59,13 +59,22 @@ def test_start_up_builds_the_routes_and_templates_so_a_first_request_builds_neit
     from fastapi import routing
 
     built_routes, compiled = [], []
-    route_context = routing._EffectiveRouteContext.from_api_route  # FastAPI's per-route build
+    build_route = routing._EffectiveRouteContext.from_api_route  # FastAPI's per-route build
+
+    def counted_build(cls, **parts):
+        built_routes.append(parts["original_route"].path)
+        return build_route(**parts)
+
     with TestClient(create_app(indexed_home)) as client:
-        monkeypatch.setattr(routing._EffectiveRouteContext, "from_api_route", classmethod(
-            lambda cls, **kw: built_routes.append(kw["original_route"].path) or route_context(**kw)))
         templates = client.app.state.templates
-        monkeypatch.setattr(templates, "compile", lambda *a, **kw: compiled.append(a[1:2]) or type(templates).compile(
-            templates, *a, **kw))
+        compile_template = templates.compile
+
+        def counted_compile(source, name=None, *args, **kwargs):
+            compiled.append(name)
+            return compile_template(source, name, *args, **kwargs)
+
+        monkeypatch.setattr(routing._EffectiveRouteContext, "from_api_route", classmethod(counted_build))
+        monkeypatch.setattr(templates, "compile", counted_compile)
         for path in ("/api/papers/search?q=embedding", "/search?q=embedding", "/", "/papers/2601.00001"):
             assert client.get(path).status_code == 200
     assert built_routes == [] and compiled == []
