@@ -9,17 +9,22 @@ import http.client
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
+import numpy as np
 import psutil
 import pytest
 from live_server import free_port, start_serve
 
 from paperwire.web.http import connection_shares
 from paperwire.web.http.connection_shares import ConnectionShares
+from paperwire.web.metrics_processes import METRICS_DIR
 
 CLIENTS = 16
 ROUNDS = 12
 SETTLING_ROUNDS = 10  # on a loaded machine the last closes can come late
+WORKERS_START_S = 60
 
 
 @pytest.fixture(autouse=True)
@@ -44,6 +49,14 @@ def test_a_worker_over_its_share_lets_connections_go_until_it_holds_its_share(tm
     crowded.holding(17)  # 8 closed and reconnected to the other worker
     quiet.holding(15)
     assert not crowded.over_share(17) and not quiet.over_share(15)  # 17 against 15: within the slack
+
+
+def test_a_worker_serving_alone_lets_no_connection_go_while_the_others_start(tmp_path):
+    path = connection_shares.prepare(tmp_path, workers=2)
+    serving = ConnectionShares(path)  # the other worker is still starting: it has no slot yet
+    serving.holding(16)
+
+    assert not serving.over_share(16)  # a client let go now would only connect to this worker again
 
 
 def test_connections_already_told_to_close_are_not_let_go_twice(tmp_path):
@@ -81,9 +94,19 @@ def _connections_of_each_worker(server: subprocess.Popen, port: int) -> list[int
                       if c.status == psutil.CONN_ESTABLISHED and c.laddr.port == port) for w in workers)
 
 
+def _wait_until_workers_serve(shares_file: Path, workers: int) -> None:
+    """Until ``workers`` have claimed a slot of the shares file (each slot: pid, connections held)."""
+    deadline = time.monotonic() + WORKERS_START_S
+    while np.count_nonzero(np.fromfile(shares_file, dtype=np.int64).reshape(-1, 2)[:, 0]) < workers:
+        assert time.monotonic() < deadline, f"{workers} workers did not start serving"
+        time.sleep(0.1)
+
+
 def test_connections_opened_at_once_end_up_shared_evenly_by_two_workers(web_home, tmp_path):
     port = free_port()
     server, _ = start_serve(web_home.home, tmp_path / "serve.log", workers=2, port=port)
+    # /healthz answers once one worker serves; the other may still be loading its indexes.
+    _wait_until_workers_serve(web_home.home / METRICS_DIR / f"127.0.0.1-{port}" / connection_shares.FILE_NAME, 2)
     clients = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(CLIENTS)]
     try:
         for client in clients:

@@ -41,6 +41,7 @@ from paperwire.web.http.canonical_host import CanonicalHostMiddleware
 from paperwire.web.community.setup import install_community
 from paperwire.web.digest.setup import install_digest
 from paperwire.web.reader.setup import install_reader
+from paperwire.web.http.connection_shares import SharingHttpToolsProtocol
 from paperwire.web.http.content_encoding import NegotiatedGZipMiddleware
 from paperwire.web.http.head_requests import HeadAsGetMiddleware
 from paperwire.web.http.metrics import RequestMetricsMiddleware, install_metrics
@@ -106,6 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # 20-45 ms every ~1,000 requests. Young cycles are still collected as often as before;
         # full collections come after 100 middle-generation ones instead of 10.
         gc.set_threshold(*gc.get_threshold()[:2], FULL_COLLECTION_AFTER)
+        # Ready: under `paperwire serve --workers N` this worker now takes its share of connections.
+        SharingHttpToolsProtocol.shares()
         yield
         if follower:
             follower.stop()

@@ -6,11 +6,13 @@ stayed there for as long as they were kept alive. Both workers then serve the sa
 requests a second, so each connection of the crowded one waits three times as long. The p99
 of the signed-in paper page followed the split: 15/17 136 ms, 11/21 163 ms, 26/6 219 ms.
 
-Each worker writes how many connections it holds into its slot of a small file that all of
-them map (``HOME/metrics/ADDRESS-PORT/connections``, made afresh at each start). A worker holding
-more than its share (the total over the workers, plus one) answers its next request with
-``Connection: close``. The client's next connection is accepted afresh, and goes to whichever
-worker takes it; the crowded worker keeps closing until it holds its share.
+Each worker, once it is ready to serve, claims a slot of a small file that all of them map
+(``HOME/metrics/ADDRESS-PORT/connections``, made afresh at each start) and writes there how many
+connections it holds. A worker holding more than its share (the total over the workers serving,
+plus one) answers its next request with ``Connection: close``. The client's next connection is
+accepted afresh, and goes to whichever worker takes it; the crowded worker keeps closing until it
+holds its share. A worker still starting has no share: closing connections for it would only send
+them back to the workers already serving.
 """
 
 from __future__ import annotations
@@ -38,9 +40,7 @@ def prepare(directory: Path, workers: int) -> Path | None:
     if workers < 2:
         return None
     path = Path(directory) / FILE_NAME
-    header = np.zeros((SLOTS + 1, _FIELDS), dtype=np.int64)
-    header[0, 0] = workers  # the first row: how many workers share the connections
-    path.write_bytes(header.tobytes())
+    path.write_bytes(np.zeros((SLOTS, _FIELDS), dtype=np.int64).tobytes())
     os.environ[SHARES_ENV] = str(path)
     return path
 
@@ -60,10 +60,8 @@ class ConnectionShares:
 
     def __init__(self, path: Path):
         with open(path, "r+b") as file:
-            self._map = mmap.mmap(file.fileno(), (SLOTS + 1) * _FIELDS * 8)
-            table = np.frombuffer(self._map, dtype=np.int64).reshape(SLOTS + 1, _FIELDS)
-            self.workers = int(table[0, 0])
-            self._slots = table[1:]
+            self._map = mmap.mmap(file.fileno(), SLOTS * _FIELDS * 8)
+            self._slots = np.frombuffer(self._map, dtype=np.int64).reshape(SLOTS, _FIELDS)
             fcntl.flock(file, fcntl.LOCK_EX)  # two workers starting at once claim different slots
             try:
                 self._slot = self._claim()
@@ -92,7 +90,8 @@ class ConnectionShares:
         if self._slot is None:
             return False
         staying = connections - self.leaving
-        return staying > int(self._slots[:, 1].sum()) / self.workers + SLACK
+        serving = np.count_nonzero(self._slots[:, 0])  # workers that claimed a slot (this one among them)
+        return staying > int(self._slots[:, 1].sum()) / serving + SLACK
 
 
 class SharingHttpToolsProtocol(HeadLimitedHttpToolsProtocol):
@@ -103,7 +102,7 @@ class SharingHttpToolsProtocol(HeadLimitedHttpToolsProtocol):
 
     @classmethod
     def shares(cls) -> ConnectionShares | None:
-        """This worker's shares, opened on its first connection (None when the server runs one worker)."""
+        """This worker's shares, opened once it is ready to serve (None when the server runs one worker)."""
         if not cls._shares_read:
             path = os.environ.get(SHARES_ENV)
             cls._shares, cls._shares_read = (ConnectionShares(Path(path)) if path else None), True
