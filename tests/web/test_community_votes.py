@@ -72,6 +72,15 @@ def test_signed_out_votes_are_refused_and_people_are_sent_to_sign_in(site):
     assert 'action="/papers/2612.00001/upvote"' not in page
 
 
+def test_a_signed_out_readers_vote_link_leads_back_to_the_page_it_is_on(site):
+    # The same card, in the same state, on two pages: each link names its own page.
+    front = site.browser().get("/").text
+    dated = site.browser().get("/", params={"date": TODAY.isoformat()}).text
+
+    assert 'href="/signin?next=%2F"' in front
+    assert f'href="/signin?next=%2F%3Fdate%3D{TODAY.isoformat()}"' in dated and 'next=%2F"' not in dated
+
+
 def test_an_unconfirmed_member_is_told_to_confirm_their_address(make_site, smtp_server):
     mailing = make_site(smtp_host=smtp_server.host, smtp_port=str(smtp_server.port))
     response = mailing.script(mailing.member("ann", verified=False)).post(API)

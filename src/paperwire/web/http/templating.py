@@ -18,7 +18,7 @@ from paperwire.taxonomy import category_name
 from paperwire.web.http import render
 from paperwire.web.http.card_bodies import CardBodies
 from paperwire.web.http.card_byline import byline_html
-from paperwire.web.http.card_controls import CardControls
+from paperwire.web.http.cards_html import CardsHtml
 from paperwire.web.auth.cookies import SESSION_COOKIES
 from paperwire.web.auth.csrf import csrf_field, csrf_token
 from paperwire.web.auth.viewer import signed_in_member
@@ -78,7 +78,7 @@ def make_environment(settings: Settings) -> Environment:
     env.globals["card_body"] = CardBodies(lambda sp: env.get_template("_card_body.html").render(sp=sp),
                                           max_bytes=16_000_000)
     env.globals["card_byline"] = CardBodies(byline_html, max_bytes=8_000_000)
-    env.globals["card_controls"] = CardControls(env)
+    env.globals["card_html"] = CardsHtml(env)
     return env
 
 
