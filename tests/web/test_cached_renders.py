@@ -41,3 +41,18 @@ def test_a_new_version_of_a_paper_shows_in_the_next_feed(settings, small_sample_
         assert "A Wholly Renamed Paper" in second[fmt]
         assert second[fmt].count("A Wholly Renamed Paper") == 1
     catalog.engine.dispose()
+
+
+def test_a_new_version_of_a_paper_shows_in_the_bibtex_on_its_page(settings, small_sample_file):
+    catalog = open_catalog(settings.catalog_url)
+    import_files(catalog, [small_sample_file], progress=False)
+    stored = catalog.by_doc_ids([1])[0]
+    with TestClient(create_app(settings), base_url=settings.base_url) as client:
+        signed_in = {"Cookie": "paperwire_session=anyone"}  # never served from the page cache
+        first = client.get(f"/papers/{stored.paper.id}", headers=signed_in).text
+        catalog.store([dataclasses.replace(stored.paper, title="A Wholly Renamed Paper",
+                                           version=(stored.paper.version or 1) + 1)])
+        second = client.get(f"/papers/{stored.paper.id}", headers=signed_in).text
+    assert "title = {A Wholly Renamed Paper}" not in first
+    assert "title = {A Wholly Renamed Paper}" in second
+    catalog.engine.dispose()
