@@ -36,9 +36,9 @@ class CardsHtml:
         member = cards.member is not None
         rendered = self._cache.get_or_compute(
             (stored.doc_id, stored.revision, stored.votes, stored.num_comments, state, member),
-            lambda: self._env.get_template("_card.html").render(
-                sp=stored, state=state, below=Markup(_BELOW),
-                cards={"member": member, "form_fields": Markup(_FORM_FIELDS), "here_quoted": _HERE_QUOTED}),
+            lambda: self._env.get_template("_card.html").module.card(
+                stored, state, {"member": member, "form_fields": Markup(_FORM_FIELDS), "here_quoted": _HERE_QUOTED},
+                Markup(_BELOW)),
             size=len)
         own = (rendered.replace(_FORM_FIELDS, cards.form_fields) if member
                else rendered.replace(_HERE_QUOTED, cards.here_quoted))

@@ -179,16 +179,17 @@ def search(request: Request, q: str = "", category: str = "", since: str = "", u
 # ---- one paper --------------------------------------------------------------------------
 
 # A paper page shows its BibTeX entry: ~0.4 ms to write (its abstract read as TeX), the same
-# for every reader of a revision.
-_BIBTEX_OF: RecentlyUsed[tuple[int, int], str] = RecentlyUsed(4096)
+# for every reader of a revision. Kept per app (app.state.bibtex_entries): doc ids are a catalog's own.
+BibtexEntries = RecentlyUsed[tuple[int, int], str]
 
 
-def bibtex_for(stored: StoredPaper) -> str:
+def bibtex_for(request: Request, stored: StoredPaper) -> str:
+    entries: BibtexEntries = request.app.state.bibtex_entries
     key = (stored.doc_id, stored.revision)
-    entry = _BIBTEX_OF.get(key)
+    entry = entries.get(key)
     if entry is None:
         entry = exports.bibtex(stored.paper)
-        _BIBTEX_OF.put(key, entry)
+        entries.put(key, entry)
     return entry
 
 
@@ -212,7 +213,7 @@ def paper(request: Request, paper_id: str):
         return RedirectResponse(f"/papers/{quote(stored.paper.id, safe='/')}", status_code=301)
     return render_page(request, "paper.html", {
         "title": stored.paper.display_title, "stored": stored, "p": stored.paper,
-        "similar": _similar(request, stored), "bibtex": bibtex_for(stored),
+        "similar": _similar(request, stored), "bibtex": bibtex_for(request, stored),
         "feeds": [(f"New in {c}", f"/feeds/category/{quote(c)}.rss") for c in stored.paper.categories[:1]],
         **paper_context(request, stored),
     })
