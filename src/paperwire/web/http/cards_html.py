@@ -10,11 +10,16 @@ card (a collection's note, the reader's own).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from jinja2 import Environment
 from markupsafe import Markup
 
 from paperwire.store.catalog import StoredPaper
 from paperwire.web.http.cache import TTLCache
+
+if TYPE_CHECKING:
+    from paperwire.web.community.cards import Cards
 
 MAX_BYTES = 16_000_000  # ~6,000 cards of ~2.5 KB
 MAX_AGE_S = 3600.0
@@ -29,8 +34,8 @@ class CardsHtml:
         self._env = env
         self._cache = TTLCache(max_entries=max_bytes // 1000, max_age_s=MAX_AGE_S, max_bytes=max_bytes)
 
-    def __call__(self, stored: StoredPaper, cards, below: str = "") -> Markup:
-        """The card of ``stored`` as ``cards`` (web/community/cards.py: the page's reader) shows it,
+    def __call__(self, stored: StoredPaper, cards: Cards, below: str = "") -> Markup:
+        """The card of ``stored`` as ``cards`` (the page's reader and their marks) shows it,
         with ``below`` (markup) after its text."""
         state = cards.of(stored)
         member = cards.member is not None
