@@ -61,7 +61,9 @@ PAGE_STALE_S = 300.0  # an expired page is served for this long while it is re-r
 PAGE_CACHE_BYTES = 32 * 1024 * 1024  # per worker: pages, their gzip and their URLs
 PAGE_CACHE_ENTRIES = 4096
 VALUE_CACHE_AGE_S = 300.0
-BIBTEX_ENTRIES = 4096  # ~2 KB each
+BIBTEX_ENTRIES = 4096  # a paper page's BibTeX entries, ~2 KB each
+BIBTEX_BYTES = 8_000_000
+BIBTEX_AGE_S = 3600.0  # a revision never changes its text: the age only returns memory of papers unread
 HANDLER_THREADS = 1  # per worker process
 GZIP_IN_THREAD_FROM = 1024 * 1024  # bytes of a response body
 FULL_COLLECTION_AFTER = 100  # middle-generation collections between full ones (Python: 10)
@@ -122,7 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.search = open_search(settings, catalog)
     app.state.templates = make_environment(settings)
     app.state.feed_entries = FeedEntries()
-    app.state.bibtex_entries = pages.BibtexEntries(BIBTEX_ENTRIES)  # a paper page's, by (doc_id, revision)
+    app.state.bibtex_entries = TTLCache(max_entries=BIBTEX_ENTRIES, max_age_s=BIBTEX_AGE_S, max_bytes=BIBTEX_BYTES)
     app.state.page_cache = TTLCache(max_entries=PAGE_CACHE_ENTRIES, max_age_s=PAGE_CACHE_AGE_S,
                                     max_stale_s=PAGE_STALE_S, max_bytes=PAGE_CACHE_BYTES)
     app.state.value_cache = TTLCache(max_entries=64, max_age_s=VALUE_CACHE_AGE_S)

@@ -14,7 +14,6 @@ from fastapi import APIRouter, Request
 from markupsafe import Markup
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from paperwire.memo import RecentlyUsed
 from paperwire.search import IndexMissing, SearchFilters
 from paperwire.store import browse
 from paperwire.store.catalog import StoredPaper
@@ -178,19 +177,11 @@ def search(request: Request, q: str = "", category: str = "", since: str = "", u
 
 # ---- one paper --------------------------------------------------------------------------
 
-# A paper page shows its BibTeX entry: ~0.4 ms to write (its abstract read as TeX), the same
-# for every reader of a revision. Kept per app (app.state.bibtex_entries): doc ids are a catalog's own.
-BibtexEntries = RecentlyUsed[tuple[int, int], str]
-
-
 def bibtex_for(request: Request, stored: StoredPaper) -> str:
-    entries: BibtexEntries = request.app.state.bibtex_entries
-    key = (stored.doc_id, stored.revision)
-    entry = entries.get(key)
-    if entry is None:
-        entry = exports.bibtex(stored.paper)
-        entries.put(key, entry)
-    return entry
+    # ~0.4 ms to write (its abstract read as TeX), the same for every reader of a revision: kept
+    # per app (app.state.bibtex_entries), as doc ids are a catalog's own.
+    return request.app.state.bibtex_entries.get_or_compute(
+        (stored.doc_id, stored.revision), lambda: exports.bibtex(stored.paper), size=len)
 
 
 def _similar(request: Request, stored: StoredPaper) -> list:
